@@ -1,0 +1,7 @@
+import type { Suite } from '../harness.ts'
+import { float32Sum } from './float32-sum.ts'
+
+/** Every registered suite. A package's benchmarks add their suites here. */
+export function allSuites(): Suite[] {
+  return [float32Sum]
+}

@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation
+ * Autoencoders, denoising autoencoders and VAEs, with latent-space tools (PCA, t-SNE, UMAP).
+ */
+
+/** The npm name of this package. */
+export const packageName = '@gen/autoencoder'

@@ -1,0 +1,2 @@
+import { genVitestConfig } from '@gen-tooling/vitest-config'
+export default genVitestConfig()
