@@ -17,3 +17,17 @@ export {
   type GenErrorCode,
   type GenErrorOptions,
 } from './errors'
+
+export {
+  key,
+  split,
+  fold,
+  randomBits,
+  uniformFloats,
+  normalFloats,
+  boxMuller,
+  randomIntegers,
+  permutation,
+  philox4x32,
+  type Key,
+} from './random/index'
