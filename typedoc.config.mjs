@@ -23,6 +23,7 @@ export default {
   entryPointStrategy: 'resolve',
   tsconfig: 'tsconfig.json',
   out: 'docs/api',
+  readme: 'docs/api-readme.md',
   excludePrivate: true,
   excludeInternal: true,
   treatWarningsAsErrors: true,
