@@ -25,6 +25,8 @@ export default {
   out: 'docs/api',
   readme: 'docs/api-readme.md',
   excludePrivate: true,
+  // No public remote yet: source links would point nowhere.
+  disableSources: true,
   excludeInternal: true,
   treatWarningsAsErrors: true,
   validation: { notExported: true, invalidLink: true, notDocumented: true },
