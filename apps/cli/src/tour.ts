@@ -1,11 +1,11 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import type { CommonOptions } from './common-options.ts'
+import { prepareOutputDir, writeFileAtomic } from './output.ts'
 
 /** Options of `gen tour`. */
-export interface TourOptions {
-  outDir: string
-  seed: number
-  quiet: boolean
+export interface TourOptions extends CommonOptions {
+  /** `quick` is the CI-sized tour, `full` the long versions. */
+  size: 'quick' | 'default' | 'full'
 }
 
 /** One section of the tour report. */
@@ -18,22 +18,14 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 }
 
-/** Writes `content` to `path` through a temporary file and a rename, so no half file is left. */
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, content)
-  renameSync(tmp, path)
-}
-
 /**
  * Runs the tour's sections and writes `report.html` into `outDir`. Sections are added as the
  * model packages land (see apps/cli issue); each brings its pictures and its numbers.
  */
 export async function runTour(options: TourOptions): Promise<string> {
-  const outDir = resolve(options.outDir)
-  mkdirSync(outDir, { recursive: true })
+  const outDir = prepareOutputDir(options.out)
   const log = (line: string) => {
-    if (!options.quiet) console.log(line)
+    if (!options.quiet && !options.json) console.error(line)
   }
   const sections: TourSection[] = []
   const started = Date.now()

@@ -1,0 +1,48 @@
+// Bad input gives one line that names the problem, a non-zero exit, and writes nothing.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const main = join(import.meta.dirname, 'main.ts')
+
+function gen(...args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  const stderrLines = run.stderr
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.includes('ExperimentalWarning'))
+  return { status: run.status, stdout: run.stdout, stderrLines }
+}
+
+describe('gen: bad input', () => {
+  it.each([
+    [['tour', '--bogus'], /unknown option '--bogus'/],
+    [['tour', '--seed', '-3'], /--seed must be a non-negative integer, got -3/],
+    [['tour', '--seed', 'abc'], /--seed must be a non-negative integer, got abc/],
+    [['tour', '--backend', 'tpu'], /--backend.*tpu.*Allowed choices are cpu, gpu, reference/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('gen %j fails with one line and exit code 1', (args, message) => {
+    const out = mkdtempSync(join(tmpdir(), 'gen-bad-'))
+    const run = gen(...args, '--out', join(out, 'x'))
+    expect(run.status).toBe(1)
+    expect(run.stderrLines).toHaveLength(1)
+    expect(run.stderrLines[0]).toMatch(message)
+    expect(existsSync(join(out, 'x'))).toBe(false)
+  })
+
+  it('refuses an output directory it cannot create, before any work', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'gen-bad-'))
+    const file = join(parent, 'a-file')
+    writeFileSync(file, '')
+    const run = gen('tour', '--quick', '--out', join(file, 'sub'))
+    expect(run.status).toBe(1)
+    expect(run.stderrLines).toEqual([
+      expect.stringMatching(/^gen: --out: cannot write to .*a-file\/sub \(ENOTDIR\)$/),
+    ])
+    expect(readdirSync(parent)).toEqual(['a-file'])
+  })
+})

@@ -1,2 +1,0 @@
-#!/usr/bin/env -S npx tsx
-import './main.ts'

@@ -1,0 +1,55 @@
+import { Option, InvalidArgumentError, type Command } from 'commander'
+
+/** Options every subcommand takes. */
+export interface CommonOptions {
+  backend: 'cpu' | 'gpu' | 'reference'
+  seed: number
+  out: string
+  quiet?: boolean
+  json?: boolean
+}
+
+/** Parses a non-negative integer option (seeds), or fails before any work starts. */
+export function nonNegativeInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${value}`)
+    }
+    return n
+  }
+}
+
+/** Parses a strictly positive integer option (sizes, steps, counts). */
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+      throw new InvalidArgumentError(`${name} must be a positive integer, got ${value}`)
+    }
+    return n
+  }
+}
+
+/** Parses a strictly positive finite number option (temperatures, rates). */
+export function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+      throw new InvalidArgumentError(`${name} must be a positive number, got ${value}`)
+    }
+    return n
+  }
+}
+
+/** Adds --backend, --seed, --out, --quiet and --json to a subcommand. */
+export function withCommonOptions(command: Command, defaultOut: string): Command {
+  return command
+    .addOption(
+      new Option('--backend <name>', 'tensor backend').choices(['cpu', 'gpu', 'reference']).default('cpu'),
+    )
+    .option('--seed <n>', 'random seed (a non-negative integer)', nonNegativeInt('--seed'), 1)
+    .option('--out <dir>', 'output directory', defaultOut)
+    .option('--quiet', 'print only errors and the final line')
+    .option('--json', 'print the final metrics as one JSON object on stdout')
+}

@@ -1,0 +1,36 @@
+import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { CliError } from './cli-error.ts'
+
+/**
+ * Writes `content` to `path` through a temporary file in the same directory and a rename, so a
+ * crash or Ctrl-C never leaves a half-written file where a complete one is expected.
+ */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`)
+  try {
+    writeFileSync(tmp, content)
+    renameSync(tmp, path)
+  } catch (error) {
+    rmSync(tmp, { force: true })
+    throw error
+  }
+}
+
+/**
+ * Makes sure `dir` exists and is writable before any long work starts; otherwise a one-line
+ * `CliError` that names the directory. Relative paths are taken from where the user ran the
+ * command.
+ */
+export function prepareOutputDir(dir: string): string {
+  // Through `pnpm demo` / `pnpm gen` the process runs in apps/cli; INIT_CWD is where the user was.
+  const absolute = resolve(process.env.INIT_CWD ?? process.cwd(), dir)
+  try {
+    mkdirSync(absolute, { recursive: true })
+    accessSync(absolute, constants.W_OK)
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error)
+    throw new CliError(`--out: cannot write to ${absolute} (${reason})`)
+  }
+  return absolute
+}
