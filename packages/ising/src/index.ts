@@ -5,3 +5,22 @@
 
 /** The npm name of this package. */
 export const packageName = '@gen/ising'
+
+export {
+  squareLattice,
+  cubicLattice,
+  triangularLattice,
+  honeycombLattice,
+  graphModel,
+  withCouplings,
+  withField,
+  parseCouplings,
+  formatCouplings,
+  type IsingModel,
+  type LatticeOptions,
+  type LatticeKind,
+  type Boundary,
+  type Bond,
+} from './lattice'
+export { energy, magnetisation, deltaEnergy, allUp, neelState, randomSpins } from './energy'
+export { Xoshiro128, createRng } from './rng'
