@@ -1,0 +1,84 @@
+/**
+ * @packageDocumentation
+ * Fast float32 kernels for the cpu backend, on raw typed arrays. `matmulF32` runs the
+ * WebAssembly SIMD kernel where the engine validates SIMD, and the blocked JavaScript kernel
+ * elsewhere; `matmulKernelInfo()` says which.
+ */
+import { planMatmul, type MatmulSpec } from './matmul-options'
+import { runMatmulJs } from './matmul-js'
+import { WasmMatmul } from './matmul-wasm'
+import { simdSupported } from './wasm/simd-support'
+
+export {
+  planMatmul,
+  type MatmulOperands,
+  type MatmulOptions,
+  type MatmulPlan,
+  type MatmulSpec,
+} from './matmul-options'
+export { matmulJsF32 } from './matmul-js'
+export { WasmMatmul } from './matmul-wasm'
+export { simdSupported } from './wasm/simd-support'
+
+/** Which matmul kernel `matmulF32` runs here. */
+export interface MatmulKernelInfo {
+  /** `wasm-simd` where WebAssembly SIMD validates, else `js`. */
+  kernel: 'wasm-simd' | 'js'
+  /** Whether this engine validates WebAssembly fixed-width SIMD. */
+  simd: boolean
+}
+
+/**
+ * The default WebAssembly kernel instance, made on first use. Module-level state, on purpose:
+ * it owns the kernel's memory, which grows to the largest product seen so far and is reused,
+ * so repeated products do not allocate. Calls on one thread never overlap.
+ */
+let defaultKernel: WasmMatmul | undefined
+
+/**
+ * Says which kernel `matmulF32` uses on this engine.
+ *
+ * @returns the kernel name and whether SIMD validated
+ * @example
+ * ```ts
+ * matmulKernelInfo() // { kernel: 'wasm-simd', simd: true } on Node 20
+ * ```
+ */
+export function matmulKernelInfo(): MatmulKernelInfo {
+  const simd = simdSupported()
+  return { kernel: simd ? 'wasm-simd' : 'js', simd }
+}
+
+/**
+ * `C = A·B` (or `C += A·B` with `accumulate`) in float32: row-major `C[m, n]` from `A[m, k]`
+ * and `B[k, n]`. Runs the WebAssembly SIMD kernel (packed panels, 4 x 8 register tile) where
+ * SIMD is available, else the blocked JavaScript kernel. Products are summed in float32 in
+ * `k` order within 256-long blocks; the result differs from a float64 sum by at most about
+ * `k * 2^-24 * sum_p |A[i,p] B[p,j]|`.
+ *
+ * @param a - A's storage: `m x k` row-major, or `k x m` with `transposeA`
+ * @param b - B's storage: `k x n` row-major, or `n x k` with `transposeB`
+ * @param out - C's storage, `m x n` row-major, written in place
+ * @param spec - sizes `m`, `n`, `k` (`k = 0` gives zeros, or leaves `out` as is with
+ *   `accumulate`), and transposes, leading dimensions (e.g. an im2col matrix inside a larger
+ *   buffer), offsets, accumulate
+ * @throws InvalidArgumentError when a size, stride or offset is not a non-negative integer or
+ *   a leading dimension is shorter than its row; ShapeError when an array is too short
+ * @example
+ * ```ts
+ * const a = new Float32Array([1, 2, 3, 4, 5, 6]) // 2 x 3
+ * const b = new Float32Array([1, 0, 0, 1, 1, 1]) // 3 x 2
+ * const c = new Float32Array(4)
+ * matmulF32(a, b, c, { m: 2, n: 2, k: 3 }) // c = [4, 5, 10, 11]
+ * ```
+ */
+export function matmulF32(a: Float32Array, b: Float32Array, out: Float32Array, spec: MatmulSpec): void {
+  const operands = { a, b, out }
+  const plan = planMatmul('matmulF32', operands, spec)
+  if (simdSupported()) {
+    defaultKernel ??= new WasmMatmul()
+    defaultKernel.run(plan, operands)
+  } else {
+    runMatmulJs(plan, operands)
+  }
+}
