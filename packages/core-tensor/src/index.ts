@@ -31,3 +31,119 @@ export {
   philox4x32,
   type Key,
 } from './random/index'
+
+export { type DType, promoteTypes } from './dtype'
+export { Tensor, type NestedArray } from './tensor'
+export type {
+  BackendV1,
+  BufferHandle,
+  StridedView,
+  TypedArray,
+  UnaryOp,
+  BinaryOp,
+  ReduceOp,
+  FusedKernels,
+} from './backend/spec'
+export { cpu, createCpuBackend } from './backend/cpu'
+export { reference, createReferenceBackend } from './backend/reference'
+export {
+  fromArray,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  arange,
+  linspace,
+  eye,
+  toBackend,
+  type CreationOptions,
+} from './ops/creation'
+export {
+  reshape,
+  flatten,
+  permute,
+  transpose,
+  expand,
+  broadcastTo,
+  slice,
+  squeeze,
+  unsqueeze,
+  contiguous,
+  stopGradient,
+  type SliceSpec,
+} from './ops/views'
+export { broadcastShapes, type TensorLike } from './ops/internal'
+export {
+  neg,
+  abs,
+  sign,
+  floor,
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  rsqrt,
+  reciprocal,
+  square,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  softplus,
+  relu,
+  leakyRelu,
+  elu,
+  gelu,
+  silu,
+} from './ops/unary'
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  less,
+  lessEqual,
+  greater,
+  greaterEqual,
+  equal,
+  notEqual,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+  logicalNot,
+} from './ops/binary'
+export { where, clamp } from './ops/where'
+export {
+  sum,
+  mean,
+  max,
+  min,
+  prod,
+  argmax,
+  argmin,
+  variance,
+  std,
+  cumsum,
+  type ReduceOptions,
+  type VarianceOptions,
+} from './ops/reduce'
+export { logSumExp, softmax, logSoftmax } from './ops/softmax'
+export { matmul, outer } from './ops/matmul'
+export { concat, stack, tensorSplit, pad, type PadOptions } from './ops/join'
+export { indexSelect, gather, scatterAdd, oneHot, tril, triu } from './ops/indexing'
+export { grad, valueAndGrad, noGrad, type ValueAndGrad } from './autodiff/grad'
+export {
+  tidy,
+  keep,
+  dispose,
+  memoryStats,
+  type TensorTree,
+  type MemoryStats,
+  type BackendMemoryStats,
+} from './memory'
+export { fromNdarray, toNdarray, type NdarrayLike } from './interop'

@@ -1,0 +1,130 @@
+import type { DType } from '../dtype'
+
+/**
+ * The typed arrays that hold tensor data: float data is Float32Array on `cpu` and Float64Array
+ * on `reference`; int32 is Int32Array; bool is Uint8Array.
+ */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array
+
+/**
+ * An opaque handle to a buffer that a backend owns (host memory on CPU backends, a device
+ * buffer on a GPU). Only the backend that allocated it can read or use it.
+ */
+export interface BufferHandle {
+  /** Name of the backend that owns the buffer. */
+  readonly backend: string
+  /** Number of elements. */
+  readonly size: number
+  /** Element type. */
+  readonly dtype: DType
+}
+
+/**
+ * A strided view of a buffer: element `(i0, ..., in)` lives at
+ * `offset + Σ_k i_k · strides[k]` (strides in elements, may be 0 for broadcast dims or
+ * negative for reversed slices). Backends receive views and never broadcast themselves.
+ */
+export interface StridedView {
+  readonly buffer: BufferHandle
+  readonly shape: readonly number[]
+  readonly strides: readonly number[]
+  readonly offset: number
+}
+
+/** Elementwise unary primitives. `floor` and `sign` have zero gradient; the rest are smooth. */
+export type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'floor'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sqrt'
+  | 'reciprocal'
+
+/**
+ * Elementwise binary primitives on operands of one dtype and one shape. Comparisons
+ * (`cmplt`, `cmple`, `cmpeq`, `cmpne`) return bool; the others return the operands' dtype.
+ */
+export type BinaryOp =
+  'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'cmplt' | 'cmple' | 'cmpeq' | 'cmpne'
+
+/** Reductions over a set of axes. */
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod'
+
+/** Optional fused kernels a backend may supply; each is tested against the composed path. */
+export interface FusedKernels {
+  /**
+   * Batched matrix product. `a`: [...batch, M, K], `b`: [...batch, K, N] with identical batch
+   * shapes (broadcast batch dims arrive as stride-0 views). Returns a contiguous
+   * [...batch, M, N] buffer: `c[..., i, j] = Σ_k a[..., i, k] · b[..., k, j]`.
+   */
+  matmul?: (a: StridedView, b: StridedView) => BufferHandle
+}
+
+/**
+ * Version 1 of the backend specification: the small set of primitive kernels that every
+ * composed op in `src/ops/` is written against. Compute calls return handles at once (a GPU
+ * backend may enqueue work); only `read` waits.
+ *
+ * Every kernel writes a new contiguous buffer in row-major order with the shape of its output.
+ *
+ * @example
+ * ```ts
+ * const handle = cpu.allocate('float32', 4, [1, 2, 3, 4])
+ * const data = await cpu.read(handle) // Float32Array [1, 2, 3, 4]
+ * cpu.dispose(handle)
+ * ```
+ */
+export interface BackendV1 {
+  /** Spec version, so that a later `BackendV2` can be told apart. */
+  readonly specificationVersion: 'v1'
+  /** Unique name, e.g. `'cpu'`, `'reference'`. */
+  readonly name: string
+  /** Bits of float storage: 64 for `reference`, 32 for `cpu`. Tolerances in tests follow it. */
+  readonly floatPrecision: 16 | 32 | 64
+  /** True when NaN and ±Inf behave as IEEE says (false on WebGL). */
+  readonly strictNumerics: boolean
+
+  /** A new buffer of `size` elements, zero-filled or copied from `values`. */
+  allocate(dtype: DType, size: number, values?: ArrayLike<number>): BufferHandle
+  /** The buffer's contents (a copy the caller owns). */
+  read(buffer: BufferHandle): Promise<TypedArray>
+  /** Synchronous read; CPU backends only. */
+  readSync?(buffer: BufferHandle): TypedArray
+  /** Frees the buffer; the handle must not be used again. */
+  dispose(buffer: BufferHandle): void
+
+  /** `out[i] = op(x[i])`, same dtype as `x` (comparisons aside). */
+  unary(op: UnaryOp, x: StridedView): BufferHandle
+  /** `out[i] = op(a[i], b[i])`; `a` and `b` have one shape and one dtype. */
+  binary(op: BinaryOp, a: StridedView, b: StridedView): BufferHandle
+  /** `out[i] = cond[i] ? a[i] : b[i]`; `cond` is bool, `a` and `b` share a dtype. */
+  where(cond: StridedView, a: StridedView, b: StridedView): BufferHandle
+  /** Reduces `x` over `axes` (sorted, distinct); the output shape drops those axes. */
+  reduce(op: ReduceOp, x: StridedView, axes: readonly number[]): BufferHandle
+  /** A contiguous copy of a strided view. */
+  contiguous(x: StridedView): BufferHandle
+  /** Converts to another dtype (floats to int32 truncate toward zero; nonzero to bool is 1). */
+  cast(x: StridedView, dtype: DType): BufferHandle
+  /** Concatenation along `axis`; inputs share rank, dtype and every other dim. */
+  concat(inputs: readonly StridedView[], axis: number): BufferHandle
+  /**
+   * `out[..., j, ...] = x[..., indices[j], ...]` along `axis`; `indices` is a 1-D int32 view
+   * of in-range indices.
+   */
+  gather(x: StridedView, indices: StridedView, axis: number): BufferHandle
+  /**
+   * The adjoint of `gather`: a zero buffer of shape `x.shape` with `axis` resized to `size`,
+   * then `out[..., indices[j], ...] += x[..., j, ...]`.
+   */
+  scatterAdd(x: StridedView, indices: StridedView, axis: number, size: number): BufferHandle
+
+  /** Optional fused fast paths. */
+  readonly fused?: FusedKernels
+}
