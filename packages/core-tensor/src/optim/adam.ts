@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors'
+import { tidy } from '../memory'
 import { add, div, mul } from '../ops/binary'
 import { zerosLike } from '../ops/creation'
 import { sqrt, square } from '../ops/unary'
@@ -55,36 +56,41 @@ function makeAdam(op: string, options: AdamWOptions, decoupled: boolean): Optimi
       mu: mapTree(`${op}.init`, ([p]) => zerosLike(p), params),
       nu: mapTree(`${op}.init`, ([p]) => zerosLike(p), params),
     }),
-    update: (grads, state, params) => {
-      const where = `${op}.update`
-      checkCount(where, state.count)
-      const rate = rateAt(where, learningRate, state.count)
-      const t = state.count + 1
-      // Bias corrections divide: m̂ = m / (1 − β₁ᵗ). Multiplying instead makes the first steps
-      // ~1/(1−β₁) too large (case H4). Computed in float64 on the host.
-      const correction1 = 1 - beta1 ** t
-      const correction2 = 1 - beta2 ** t
-      const mu = mapTree(where, ([m, g]) => add(mul(m, beta1), mul(g, 1 - beta1)), state.mu, grads)
-      const nu = mapTree(where, ([v, g]) => add(mul(v, beta2), mul(square(g), 1 - beta2)), state.nu, grads)
-      const direction = (m: Parameters<typeof div>[0], v: Parameters<typeof div>[0]) =>
-        div(div(m, correction1), add(sqrt(div(v, correction2)), epsilon))
-      let updates: TensorTree
-      if (weightDecay > 0) {
-        if (params === undefined) {
-          throw new InvalidArgumentError(where, 'params', 'must be given when weightDecay > 0, got undefined')
+    update: (grads, state, params) =>
+      tidy(() => {
+        const where = `${op}.update`
+        checkCount(where, state.count)
+        const rate = rateAt(where, learningRate, state.count)
+        const t = state.count + 1
+        // Bias corrections divide: m̂ = m / (1 − β₁ᵗ). Multiplying instead makes the first steps
+        // ~1/(1−β₁) too large (case H4). Computed in float64 on the host.
+        const correction1 = 1 - beta1 ** t
+        const correction2 = 1 - beta2 ** t
+        const mu = mapTree(where, ([m, g]) => add(mul(m, beta1), mul(g, 1 - beta1)), state.mu, grads)
+        const nu = mapTree(where, ([v, g]) => add(mul(v, beta2), mul(square(g), 1 - beta2)), state.nu, grads)
+        const direction = (m: Parameters<typeof div>[0], v: Parameters<typeof div>[0]) =>
+          div(div(m, correction1), add(sqrt(div(v, correction2)), epsilon))
+        let updates: TensorTree
+        if (weightDecay > 0) {
+          if (params === undefined) {
+            throw new InvalidArgumentError(
+              where,
+              'params',
+              'must be given when weightDecay > 0, got undefined',
+            )
+          }
+          updates = mapTree(
+            where,
+            ([m, v, p]) => mul(add(direction(m, v), mul(p, weightDecay)), -rate),
+            mu,
+            nu,
+            params,
+          )
+        } else {
+          updates = mapTree(where, ([m, v]) => mul(direction(m, v), -rate), mu, nu)
         }
-        updates = mapTree(
-          where,
-          ([m, v, p]) => mul(add(direction(m, v), mul(p, weightDecay)), -rate),
-          mu,
-          nu,
-          params,
-        )
-      } else {
-        updates = mapTree(where, ([m, v]) => mul(direction(m, v), -rate), mu, nu)
-      }
-      return { updates, state: { count: t, mu, nu } }
-    },
+        return { updates, state: { count: t, mu, nu } }
+      }),
   }
 }
 

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors'
+import { tidy } from '../memory'
 import { add, div, maximum, mul } from '../ops/binary'
 import { sum } from '../ops/reduce'
 import { sqrt, square } from '../ops/unary'
@@ -22,9 +23,11 @@ export function globalNorm(tree: TensorTree): Tensor {
   const leaves = treeLeaves(tree)
   if (leaves.length === 0)
     throw new InvalidArgumentError('globalNorm', 'tree', 'must hold at least one tensor, got none')
-  let total = sum(square(leaves[0][1]))
-  for (let i = 1; i < leaves.length; i++) total = add(total, sum(square(leaves[i][1])))
-  return sqrt(total)
+  return tidy(() => {
+    let total = sum(square(leaves[0][1]))
+    for (let i = 1; i < leaves.length; i++) total = add(total, sum(square(leaves[i][1])))
+    return sqrt(total)
+  })
 }
 
 /**
@@ -57,9 +60,10 @@ export function clipByGlobalNorm(maxNorm: number): Optimizer<null> {
   }
   return {
     init: () => null,
-    update: (grads) => {
-      const scale = div(maxNorm, maximum(globalNorm(grads), maxNorm))
-      return { updates: mapTree('clipByGlobalNorm', ([g]) => mul(g, scale), grads), state: null }
-    },
+    update: (grads) =>
+      tidy(() => {
+        const scale = div(maxNorm, maximum(globalNorm(grads), maxNorm))
+        return { updates: mapTree('clipByGlobalNorm', ([g]) => mul(g, scale), grads), state: null }
+      }),
   }
 }

@@ -1,3 +1,4 @@
+import { tidy } from '../memory'
 import { add, mul } from '../ops/binary'
 import { checkRange } from './optimizer'
 import { mapTree, type TensorTree } from './tree'
@@ -29,7 +30,7 @@ export interface EmaState {
  * ```
  */
 export function emaInit(params: TensorTree): EmaState {
-  return { count: 0, average: mapTree('emaInit', ([p]) => mul(p, 1), params) }
+  return tidy(() => ({ count: 0, average: mapTree('emaInit', ([p]) => mul(p, 1), params) }))
 }
 
 /**
@@ -53,11 +54,8 @@ export function emaInit(params: TensorTree): EmaState {
  */
 export function emaUpdate(state: EmaState, params: TensorTree, decay: number): EmaState {
   checkRange('emaUpdate', 'decay', decay, { lo: 0, hi: 1, closed: true })
-  const average = mapTree(
-    'emaUpdate',
-    ([a, p]) => add(mul(a, decay), mul(p, 1 - decay)),
-    state.average,
-    params,
+  const average = tidy(() =>
+    mapTree('emaUpdate', ([a, p]) => add(mul(a, decay), mul(p, 1 - decay)), state.average, params),
   )
   return { count: state.count + 1, average }
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors'
+import { tidy } from '../memory'
 import { add } from '../ops/binary'
 import { mapTree, type TensorTree } from './tree'
 
@@ -70,7 +71,7 @@ export interface Optimizer<TState = unknown> {
  * ```
  */
 export function applyUpdates(params: TensorTree, updates: TensorTree): TensorTree {
-  return mapTree('applyUpdates', ([p, u]) => add(p, u), params, updates)
+  return tidy(() => mapTree('applyUpdates', ([p, u]) => add(p, u), params, updates))
 }
 
 /**
@@ -95,14 +96,17 @@ export function chain(...optimizers: readonly Optimizer<unknown>[]): Optimizer<u
           `must be an array of ${optimizers.length} states, got ${describeValue(state)}`,
         )
       }
-      let updates = grads
-      const next: unknown[] = []
-      optimizers.forEach((o, i) => {
-        const result = o.update(updates, state[i], params)
-        updates = result.updates
-        next.push(result.state)
+      // One scope, so that the updates passed between stages are freed.
+      return tidy(() => {
+        let updates = grads
+        const next: unknown[] = []
+        optimizers.forEach((o, i) => {
+          const result = o.update(updates, state[i], params)
+          updates = result.updates
+          next.push(result.state)
+        })
+        return { updates, state: next }
       })
-      return { updates, state: next }
     },
   }
 }

@@ -1,3 +1,4 @@
+import { tidy } from '../memory'
 import { add, div, mul } from '../ops/binary'
 import { zerosLike } from '../ops/creation'
 import { sqrt, square } from '../ops/unary'
@@ -55,13 +56,14 @@ export function rmsprop(options: RmspropOptions): Optimizer<RmspropState> {
   checkNonNegative(op, 'epsilon', epsilon)
   return {
     init: (params) => ({ count: 0, nu: mapTree(`${op}.init`, ([p]) => zerosLike(p), params) }),
-    update: (grads, state) => {
-      const where = `${op}.update`
-      checkCount(where, state.count)
-      const rate = rateAt(where, learningRate, state.count)
-      const nu = mapTree(where, ([v, g]) => add(mul(v, decay), mul(square(g), 1 - decay)), state.nu, grads)
-      const updates = mapTree(where, ([g, v]) => mul(div(g, add(sqrt(v), epsilon)), -rate), grads, nu)
-      return { updates, state: { count: state.count + 1, nu } }
-    },
+    update: (grads, state) =>
+      tidy(() => {
+        const where = `${op}.update`
+        checkCount(where, state.count)
+        const rate = rateAt(where, learningRate, state.count)
+        const nu = mapTree(where, ([v, g]) => add(mul(v, decay), mul(square(g), 1 - decay)), state.nu, grads)
+        const updates = mapTree(where, ([g, v]) => mul(div(g, add(sqrt(v), epsilon)), -rate), grads, nu)
+        return { updates, state: { count: state.count + 1, nu } }
+      }),
   }
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors'
+import { tidy } from '../memory'
 import { add, mul } from '../ops/binary'
 import { zerosLike } from '../ops/creation'
 import {
@@ -69,37 +70,38 @@ export function sgd(options: SgdOptions): Optimizer<SgdState> {
       count: 0,
       velocity: momentum > 0 ? mapTree(`${op}.init`, ([p]) => zerosLike(p), params) : null,
     }),
-    update: (grads, state, params) => {
-      checkCount(`${op}.update`, state.count)
-      const rate = rateAt(`${op}.update`, learningRate, state.count)
-      let g = grads
-      if (weightDecay > 0) {
-        if (params === undefined) {
-          throw new InvalidArgumentError(
-            `${op}.update`,
-            'params',
-            'must be given when weightDecay > 0, got undefined',
-          )
+    update: (grads, state, params) =>
+      tidy(() => {
+        checkCount(`${op}.update`, state.count)
+        const rate = rateAt(`${op}.update`, learningRate, state.count)
+        let g = grads
+        if (weightDecay > 0) {
+          if (params === undefined) {
+            throw new InvalidArgumentError(
+              `${op}.update`,
+              'params',
+              'must be given when weightDecay > 0, got undefined',
+            )
+          }
+          g = mapTree(`${op}.update`, ([gi, p]) => add(gi, mul(p, weightDecay)), grads, params)
         }
-        g = mapTree(`${op}.update`, ([gi, p]) => add(gi, mul(p, weightDecay)), grads, params)
-      }
-      let velocity: TensorTree | null = null
-      let direction = g
-      if (momentum > 0) {
-        if (state.velocity === null) {
-          throw new InvalidArgumentError(
-            `${op}.update`,
-            'state.velocity',
-            'must be a tree when momentum > 0, got null',
-          )
+        let velocity: TensorTree | null = null
+        let direction = g
+        if (momentum > 0) {
+          if (state.velocity === null) {
+            throw new InvalidArgumentError(
+              `${op}.update`,
+              'state.velocity',
+              'must be a tree when momentum > 0, got null',
+            )
+          }
+          velocity = mapTree(`${op}.update`, ([b, gi]) => add(mul(b, momentum), gi), state.velocity, g)
+          direction = nesterov
+            ? mapTree(`${op}.update`, ([gi, b]) => add(gi, mul(b, momentum)), g, velocity)
+            : velocity
         }
-        velocity = mapTree(`${op}.update`, ([b, gi]) => add(mul(b, momentum), gi), state.velocity, g)
-        direction = nesterov
-          ? mapTree(`${op}.update`, ([gi, b]) => add(gi, mul(b, momentum)), g, velocity)
-          : velocity
-      }
-      const updates = mapTree(`${op}.update`, ([d]) => mul(d, -rate), direction)
-      return { updates, state: { count: state.count + 1, velocity } }
-    },
+        const updates = mapTree(`${op}.update`, ([d]) => mul(d, -rate), direction)
+        return { updates, state: { count: state.count + 1, velocity } }
+      }),
   }
 }

@@ -1,16 +1,8 @@
 import { InvalidArgumentError, ShapeError } from '../errors'
+import type { TensorTree } from '../memory'
 import { Tensor } from '../tensor'
 
-/**
- * A parameter tree (a pytree): a tensor, an array of trees or an object of trees. Model
- * parameters, gradients and optimizer moments all share one shape of tree.
- *
- * @example
- * ```ts
- * const params: TensorTree = { layers: [{ weight: w0, bias: b0 }, { weight: w1, bias: b1 }] }
- * ```
- */
-export type TensorTree = Tensor | readonly TensorTree[] | { readonly [key: string]: TensorTree }
+export type { TensorTree }
 
 function isPlainObject(value: unknown): value is Record<string, TensorTree> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Tensor)
