@@ -24,3 +24,12 @@ export {
 } from './lattice'
 export { energy, magnetisation, deltaEnergy, allUp, neelState, randomSpins } from './energy'
 export { Xoshiro128, createRng } from './rng'
+export {
+  enumerateDensityOfStates,
+  parseDensityOfStates,
+  exactObservables,
+  fixedMagnetisation,
+  type DensityOfStates,
+  type ExactObservables,
+} from './exact/dos'
+export { onsager, kaufman, kaufmanLogZ, ellipticKE, ONSAGER_TC } from './exact/onsager'
