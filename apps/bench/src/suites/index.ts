@@ -1,7 +1,8 @@
 import type { Suite } from '../harness.ts'
 import { float32Sum } from './float32-sum.ts'
+import { matmulSuites } from './matmul.ts'
 
 /** Every registered suite. A package's benchmarks add their suites here. */
 export function allSuites(): Suite[] {
-  return [float32Sum]
+  return [float32Sum, ...matmulSuites()]
 }

@@ -1,0 +1,125 @@
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
+import type * as TfCore from '@tensorflow/tfjs-core'
+import type { Candidate, Suite } from '../harness.ts'
+// Relative source imports until the kernels have a package export (core-tensor's package.json
+// belongs to its owner); then these become `@gen/core-tensor/kernels` and `@gen/core-tensor`.
+import {
+  matmulF32,
+  matmulJsF32,
+  matmulKernelInfo,
+} from '../../../../packages/core-tensor/src/kernels/index.ts'
+import { key, uniformFloats } from '../../../../packages/core-tensor/src/random/index.ts'
+
+// Square float32 matmul C = A·B, 2 n^3 flops an iteration, one thread everywhere: gen's
+// WebAssembly SIMD kernel and its JavaScript fallback against tfjs-wasm (XNNPACK, SIMD, one
+// thread) and, at 256 only, the pure-JS tfjs-cpu backend. gen's time includes copying A and B
+// into WebAssembly memory and C out; tfjs's includes reading C back with `data()`.
+
+interface Operands {
+  a: Float32Array
+  b: Float32Array
+  out: Float32Array
+}
+
+function operands(n: number): Operands {
+  return {
+    a: uniformFloats(key(1), n * n).map((u) => 2 * u - 1),
+    b: uniformFloats(key(2), n * n).map((u) => 2 * u - 1),
+    out: new Float32Array(n * n),
+  }
+}
+
+type Tf = typeof TfCore
+type TfTensor = ReturnType<Tf['tensor2d']>
+
+/** Loads tfjs once per process, registering both backends; later calls reuse it. */
+function tfjsLoader(): (backend: 'wasm' | 'cpu') => Promise<Tf> {
+  let loading: Promise<Tf> | undefined
+  return async (backend) => {
+    loading ??= (async () => {
+      const tf = await import('@tensorflow/tfjs-core')
+      await import('@tensorflow/tfjs-backend-cpu')
+      const wasm = await import('@tensorflow/tfjs-backend-wasm')
+      const packageJson = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')
+      wasm.setWasmPaths(`${dirname(packageJson)}/dist/`)
+      wasm.setThreadsCount(1)
+      return tf
+    })()
+    const tf = await loading
+    if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} did not start`)
+    return tf
+  }
+}
+
+function tfjsCandidate(
+  library: string,
+  backend: 'wasm' | 'cpu',
+  n: number,
+  load: ReturnType<typeof tfjsLoader>,
+) {
+  interface State {
+    tf: Tf
+    a: TfTensor
+    b: TfTensor
+  }
+  const candidate: Candidate = {
+    library,
+    setup: async (): Promise<State> => {
+      const tf = await load(backend)
+      const { a, b } = operands(n)
+      return { tf, a: tf.tensor2d(a, [n, n]), b: tf.tensor2d(b, [n, n]) }
+    },
+    run: async (state) => {
+      const { tf, a, b } = state as State
+      const c = tf.matMul(a, b)
+      await c.data()
+      c.dispose()
+    },
+    teardown: (state) => {
+      const { a, b } = state as State
+      a.dispose()
+      b.dispose()
+    },
+  }
+  return candidate
+}
+
+function genCandidate(library: string, kernel: typeof matmulF32, n: number): Candidate {
+  return {
+    library,
+    setup: () => operands(n),
+    run: (state) => {
+      const { a, b, out } = state as Operands
+      kernel(a, b, out, { m: n, n, k: n })
+    },
+  }
+}
+
+/**
+ * The suites `matmul 256`, `matmul 512` and `matmul 1024`, ratios against tfjs-wasm.
+ *
+ * @returns one suite per size
+ * @example
+ * ```ts
+ * allSuites().push(...matmulSuites())
+ * ```
+ */
+export function matmulSuites(): Suite[] {
+  const load = tfjsLoader()
+  const simd = matmulKernelInfo().kernel === 'wasm-simd'
+  return [256, 512, 1024].map((n) => ({
+    group: 'core-tensor',
+    name: `matmul ${n}`,
+    work: { amount: 2 * n ** 3, unit: 'flop' },
+    baseline: 'tfjs-wasm',
+    candidates: [
+      simd
+        ? genCandidate('gen wasm-simd', matmulF32, n)
+        : { library: 'gen wasm-simd', unavailable: 'WebAssembly SIMD does not validate here' },
+      genCandidate('gen js-blocked', matmulJsF32, n),
+      ...(n === 256 ? [tfjsCandidate('tfjs-cpu', 'cpu', n, load)] : []),
+      tfjsCandidate('tfjs-wasm', 'wasm', n, load),
+    ],
+  }))
+}
