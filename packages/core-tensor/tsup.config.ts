@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'nn/index': 'src/nn/index.ts',
+    'optim/index': 'src/optim/index.ts',
+    'io/index': 'src/io/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,
@@ -9,4 +15,5 @@ export default defineConfig({
   target: 'es2022',
   platform: 'node',
   tsconfig: 'tsconfig.build.json',
+  external: ['vitest'],
 })

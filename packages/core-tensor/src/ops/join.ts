@@ -209,8 +209,9 @@ export function pad(
           `must be < the axis length ${n} in reflect mode, got [${before},${after}]`,
         )
       }
+      // a negative stop would count from the end, so "down to index 0 inclusive" is no stop
       const spec = (start: number, stop: number) =>
-        out.shape.map((_, i) => (i === axis ? { start, stop, step: -1 } : null))
+        out.shape.map((_, i) => (i === axis ? { start, stop: stop >= 0 ? stop : undefined, step: -1 } : null))
       if (before > 0) parts.push(slice(out, spec(before, 0)))
       parts.push(out)
       if (after > 0) parts.push(slice(out, spec(n - 2, n - 2 - after)))

@@ -4,7 +4,7 @@
  */
 import { detachP, reshapeP } from '../primitives'
 import type { Tensor } from '../tensor'
-import { add, less, sub } from './binary'
+import { add, div, less, sub } from './binary'
 import { checkTensor, normalizeAxes, normalizeAxis, toFloat } from './internal'
 import { type ReduceOptions, max, sum } from './reduce'
 import { abs, exp, log } from './unary'
@@ -38,7 +38,9 @@ export function logSumExp(x: Tensor, options: ReduceOptions = {}): Tensor {
 }
 
 /**
- * softmax(x)_i = exp(x_i - logSumExp(x)) along `axis`.
+ * softmax(x)_i = exp(x_i - m) / Σ_j exp(x_j - m) along `axis`, m = max(x). Dividing, rather than
+ * taking exp(x - logSumExp(x)), keeps float32 results within an ulp or two: logSumExp near 1000
+ * carries an absolute error of ~6e-5 that exp would turn into a relative one.
  *
  * @param x - input tensor
  * @param axis - the axis that sums to 1 (default -1)
@@ -50,7 +52,9 @@ export function logSumExp(x: Tensor, options: ReduceOptions = {}): Tensor {
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor('softmax', 'x', x)
-  return exp(logSoftmax(x, axis))
+  const a = normalizeAxis('softmax', axis, x.rank)
+  const e = exp(shiftedByMax(toFloat(x), a))
+  return div(e, sum(e, { axis: a, keepdims: true }))
 }
 
 /**
@@ -67,6 +71,12 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensor('logSoftmax', 'x', x)
   const a = normalizeAxis('logSoftmax', axis, x.rank)
-  const xf = toFloat(x)
-  return sub(xf, logSumExp(xf, { axis: a, keepdims: true }))
+  const z = shiftedByMax(toFloat(x), a)
+  return sub(z, log(sum(exp(z), { axis: a, keepdims: true })))
+}
+
+/** x - max(x) along `axis` (the max held constant; an infinite max shifts by 0, never to NaN). */
+function shiftedByMax(x: Tensor, axis: number): Tensor {
+  const m = detachP(max(x, { axis, keepdims: true }))
+  return sub(x, where(less(abs(m), Infinity), m, 0))
 }

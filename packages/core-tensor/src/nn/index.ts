@@ -1,0 +1,42 @@
+/**
+ * @packageDocumentation
+ * Neural-network building blocks (`@gen/core-tensor/nn`): layers as pure functions of a
+ * parameter tree, initialisers that take a key, and losses.
+ */
+export {
+  computeFans,
+  uniformInit,
+  normalInit,
+  xavierUniform,
+  xavierNormal,
+  kaimingUniform,
+  kaimingNormal,
+  orthogonal,
+  type InitOptions,
+  type KaimingOptions,
+} from './init'
+export {
+  linearInit,
+  linear,
+  embeddingInit,
+  embedding,
+  layerNormInit,
+  layerNorm,
+  dropout,
+  type LinearParams,
+  type LinearInitOptions,
+  type EmbeddingParams,
+  type LayerNormParams,
+  type DropoutOptions,
+} from './layers'
+export {
+  mseLoss,
+  binaryCrossEntropyWithLogits,
+  crossEntropyWithLogits,
+  gaussianKl,
+  gaussianLogLikelihood,
+  bernoulliLogLikelihood,
+  type Reduction,
+  type LossOptions,
+  type CrossEntropyOptions,
+} from './losses'
