@@ -3,5 +3,48 @@
  * Associative memories: classic Hopfield networks, dense associative memory and the modern Hopfield layer.
  */
 
-/** The npm name of this package. */
-export const packageName = '@gen/hopfield'
+export {
+  createNetwork,
+  networkFromWeights,
+  withThresholds,
+  storeHebbian,
+  storeStorkey,
+  pseudoInverseNetwork,
+  energy,
+  localFields,
+  type HopfieldNetwork,
+  type NetworkOptions,
+  type PseudoInverseOptions,
+} from './network'
+
+export {
+  asynchronousSweep,
+  synchronousStep,
+  glauberSweep,
+  recall,
+  type Dynamics,
+  type SweepOptions,
+  type SweepResult,
+  type GlauberOptions,
+  type RecallOptions,
+  type RecallResult,
+  type Trajectory,
+} from './dynamics'
+
+export { randomPatterns, overlap, hammingDistance, toBipolar } from './patterns'
+export { flipBits, maskRegion, saltAndPepper, type Region } from './corruption'
+export { glyph, glyphPatterns, glyphNames, glyphSize, renderPattern, type GlyphName } from './glyphs'
+export type { SpinLike } from './internal/validate'
+export {
+  capacityCurve,
+  bitStability,
+  meanFieldOverlap,
+  glauberOverlapCurve,
+  type LearningRule,
+  type CapacityOptions,
+  type CapacityPoint,
+  type BitStabilityOptions,
+  type BitStabilityPoint,
+  type GlauberCurveOptions,
+  type GlauberCurvePoint,
+} from './experiments'
