@@ -33,3 +33,50 @@ export {
   type ExactObservables,
 } from './exact/dos'
 export { onsager, kaufman, kaufmanLogZ, ellipticKE, ONSAGER_TC } from './exact/onsager'
+export {
+  acceptance,
+  metropolisSweep,
+  heatBathSweep,
+  synchronousSweep,
+  wolffStep,
+  swendsenWangSweep,
+  kawasakiSweep,
+  clusterWorkspace,
+  type AcceptanceRule,
+  type SweepOrder,
+  type SweepOptions,
+  type ClusterOptions,
+  type ClusterWorkspace,
+} from './sweeps'
+export {
+  autocorrelationTime,
+  binnedMean,
+  jackknife,
+  measureObservables,
+  type Estimate,
+  type AutocorrelationTime,
+  type MeasuredObservables,
+} from './stats'
+export {
+  simulate,
+  temperatureScan,
+  type Algorithm,
+  type SimulateOptions,
+  type SimulationResult,
+  type ScanPoint,
+} from './simulate'
+export {
+  parallelTempering,
+  swapAcceptance,
+  type ParallelTemperingOptions,
+  type ParallelTemperingResult,
+} from './tempering'
+export {
+  simulatedAnnealing,
+  annealingTemperatures,
+  type AnnealingSchedule,
+  type AnnealingRange,
+  type AnnealingOptions,
+  type AnnealingResult,
+} from './anneal'
+export { binderCrossing, type BinderCrossing } from './crossing'
