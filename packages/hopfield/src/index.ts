@@ -48,3 +48,26 @@ export {
   type GlauberCurveOptions,
   type GlauberCurvePoint,
 } from './experiments'
+export {
+  modernHopfieldMemory,
+  modernHopfieldAttention,
+  modernHopfieldUpdate,
+  modernHopfieldEnergy,
+  modernHopfieldRetrieve,
+  modernRetrievalCurve,
+  type ModernHopfieldMemory,
+  type ModernHopfieldOptions,
+  type ModernRetrieveOptions,
+  type ModernRetrieveResult,
+  type ModernRetrievalCurveOptions,
+  type ModernRetrievalPoint,
+} from './modern'
+export {
+  hopfieldAttention,
+  hopfieldLayer,
+  hopfieldLayerInit,
+  validateHopfieldLayerConfig,
+  type HopfieldAttentionOptions,
+  type HopfieldLayerConfig,
+  type HopfieldLayerParams,
+} from './layer'

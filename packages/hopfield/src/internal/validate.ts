@@ -160,3 +160,8 @@ export function toFiniteVector(
   }
   return out
 }
+
+/** Array check that does not narrow a typed list to `any[]` (a caller from JS may pass anything). */
+export function isList(value: unknown): boolean {
+  return Array.isArray(value)
+}
