@@ -5,3 +5,36 @@
 
 /** The npm name of this package. */
 export const packageName = '@gen/boltzmann'
+
+export {
+  MAX_ENUMERATED_UNITS,
+  validateBoltzmannMachineConfig,
+  initBoltzmannMachine,
+  encoderConnectivity,
+  encoderPatterns,
+  parityPatterns,
+  boltzmannEnergy,
+  exactFreeStatistics,
+  exactClampedStatistics,
+  exactVisibleLogProbabilities,
+  exactKlGradient,
+  klDivergence,
+  annealingSchedule,
+  sampledStatistics,
+  encoderAccuracy,
+  type BoltzmannMachineConfig,
+  type BoltzmannMachine,
+  type VisibleDistribution,
+  type InitBoltzmannMachineOptions,
+  type ExactStatistics,
+  type KlGradient,
+  type AnnealingStep,
+  type SampledStatisticsOptions,
+} from './boltzmann-machine'
+
+export {
+  trainBoltzmannMachine,
+  type BoltzmannStatistics,
+  type TrainBoltzmannMachineOptions,
+  type TrainBoltzmannMachineResult,
+} from './train-boltzmann-machine'
