@@ -18,7 +18,7 @@ const gifenc: GifencApi =
       typeof candidate === 'object' &&
       candidate !== null &&
       typeof (candidate as Partial<GifencApi>).GIFEncoder === 'function',
-  ) ?? (gifencModule as GifencApi)
+  ) ?? gifencModule
 
 /** Options of {@link encodeGif}. */
 export interface GifOptions {

@@ -165,9 +165,12 @@ function checkFinite(op: string, values: ArrayLike<number>): void {
  * ```
  */
 export function toPixels(input: NumericInput, range: ValueRange): Uint8Array {
-  const { values } = readInput('toPixels', input)
-  checkFinite('toPixels', values)
-  const [low, high] = resolveRange('toPixels', values, range)
+  return quantize('toPixels', readInput('toPixels', input).values, range)
+}
+
+function quantize(op: string, values: ArrayLike<number>, range: ValueRange): Uint8Array {
+  checkFinite(op, values)
+  const [low, high] = resolveRange(op, values, range)
   const scale = 255 / (high - low)
   const out = new Uint8Array(values.length)
   for (let i = 0; i < values.length; i++) {
@@ -272,7 +275,7 @@ export function toImage(input: NumericInput, options: ToImageOptions): Image {
     }
     return { width, height, channels: 3, data: rgb }
   }
-  let bytes = toPixels(values, options.range)
+  let bytes = quantize(op, values, options.range)
   if (channelsFirst && channels > 1) {
     const interleaved = new Uint8Array(bytes.length)
     const plane = width * height
