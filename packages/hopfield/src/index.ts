@@ -71,3 +71,19 @@ export {
   type HopfieldLayerConfig,
   type HopfieldLayerParams,
 } from './layer'
+export {
+  denseMemory,
+  denseEnergy,
+  denseRecall,
+  denseCapacityCurve,
+  denseCapacityScaling,
+  type Interaction,
+  type DenseMemory,
+  type DenseMemoryOptions,
+  type DenseRecallOptions,
+  type DenseRecallResult,
+  type DenseCapacityOptions,
+  type DenseCapacityPoint,
+  type DenseScalingOptions,
+  type DenseScalingPoint,
+} from './dense'
