@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { publishedPackages } from './workspace.ts'
+import { publishedPackages, type PackageManifest } from './workspace.ts'
 
 const root = process.cwd()
 const work = mkdtempSync(join(tmpdir(), 'gen-pack-'))
@@ -45,30 +45,19 @@ try {
   )
 
   for (const pkg of packages) {
-    const name = pkg.manifest.name
-    const esm = spawnSync(
-      'node',
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length)`,
-      ],
-      { cwd: project, encoding: 'utf8' },
-    )
-    const cjs = spawnSync(
-      'node',
-      [
-        '--no-warnings',
-        '-e',
-        `const m = require(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length)`,
-      ],
-      { cwd: project, encoding: 'utf8' },
-    )
-    const ok = esm.status === 0 && cjs.status === 0
-    if (!ok) failures += 1
-    console.log(
-      `${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(22)} esm: ${esm.status === 0 ? `${esm.stdout.trim()} exports` : esm.stderr.trim().split('\n').slice(-3).join(' | ')}; cjs: ${cjs.status === 0 ? `${cjs.stdout.trim()} exports` : cjs.stderr.trim().split('\n').slice(-3).join(' | ')}`,
-    )
+    for (const specifier of importSpecifiers(pkg.manifest)) {
+      const esm = tryImport(project, specifier, 'esm')
+      const cjs = tryImport(project, specifier, 'cjs')
+      const optionalPeer = missingOptionalPeer(pkg.manifest, esm.error ?? cjs.error)
+      const ok = optionalPeer !== undefined || (esm.error === undefined && cjs.error === undefined)
+      if (!ok) failures += 1
+      const describe = (r: ImportResult) => r.error ?? `${r.exports} exports`
+      console.log(
+        optionalPeer !== undefined
+          ? `ok   ${specifier.padEnd(30)} needs the optional peer ${optionalPeer}, which a user installs to use it`
+          : `${ok ? 'ok  ' : 'FAIL'} ${specifier.padEnd(30)} esm: ${describe(esm)}; cjs: ${describe(cjs)}`,
+      )
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true })
@@ -81,3 +70,41 @@ if (failures > 0) {
 console.log(
   `check-packages: all ${packages.length} packages install from their tarballs and import from ESM and CJS`,
 )
+
+interface ImportResult {
+  exports?: number
+  error?: string
+}
+
+/** Every importable subpath of the exports map: `.` as the name, `./nn` as `name/nn`. */
+function importSpecifiers(manifest: PackageManifest): string[] {
+  const exportsMap = manifest.exports
+  if (exportsMap === null || typeof exportsMap !== 'object') return [manifest.name]
+  return Object.entries(exportsMap as Record<string, unknown>)
+    .filter(([subpath, target]) => target !== null && !subpath.includes('*') && !subpath.endsWith('.json'))
+    .map(([subpath]) => (subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`))
+}
+
+/** Imports `specifier` in a fresh Node process from `cwd`, as ESM (`import`) or CJS (`require`). */
+function tryImport(cwd: string, specifier: string, kind: 'esm' | 'cjs'): ImportResult {
+  const body = `if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length)`
+  const args =
+    kind === 'esm'
+      ? ['--input-type=module', '-e', `const m = await import(${JSON.stringify(specifier)}); ${body}`]
+      : ['--no-warnings', '-e', `const m = require(${JSON.stringify(specifier)}); ${body}`]
+  const run = spawnSync('node', args, { cwd, encoding: 'utf8' })
+  if (run.status === 0) return { exports: Number(run.stdout.trim()) }
+  // Node prints the failing source line and a stack first; the line that names the error is the one to keep.
+  const lines = run.stderr.trim().split('\n')
+  return { error: lines.find((line) => /Error|Cannot find/.test(line)) ?? lines.slice(-3).join(' | ') }
+}
+
+/** The optional peer dependency whose absence explains `error`, if any (e.g. vitest for /testing). */
+function missingOptionalPeer(manifest: PackageManifest, error: string | undefined): string | undefined {
+  if (error === undefined) return undefined
+  const meta = (manifest.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean }>
+  return Object.keys(meta).find(
+    (peer) =>
+      meta[peer]?.optional === true && error.includes(`'${peer}'`) && /not found|Cannot find/i.test(error),
+  )
+}
