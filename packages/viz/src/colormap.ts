@@ -93,6 +93,7 @@ export function colormapColor(name: ColormapName, t: number): [number, number, n
  * @param name - the colormap
  * @param t - a value in [0, 1]
  * @returns `'rgb(r,g,b)'`
+ * @throws InvalidArgumentError for an unknown colormap or a NaN t
  * @example
  * ```ts
  * colormapCss('viridis', 0) // 'rgb(68,1,84)'

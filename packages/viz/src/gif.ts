@@ -38,7 +38,12 @@ export interface GifOptions {
  * @throws InvalidArgumentError for a negative delay
  * @example
  * ```ts
- * const gif = encodeGif(steps.map((x) => toImage(x, { range: '-1..1' })), { delayMs: 80 })
+ * // ten frames of a gray ramp sliding right, 80 ms each, looping
+ * const frames = Array.from({ length: 10 }, (_, k) =>
+ *   toImage({ shape: [16, 16], data: Array.from({ length: 256 }, (_, i) => ((i + k) % 16) / 15) }, { range: '0..1' }),
+ * )
+ * const gif = encodeGif(frames, { delayMs: 80 })
+ * String.fromCharCode(...gif.subarray(0, 6)) // 'GIF89a'
  * ```
  */
 export function encodeGif(frames: readonly Image[], options: GifOptions = {}): Uint8Array {

@@ -36,13 +36,13 @@ export interface GridOptions {
 }
 
 /** A batch of tiles as one shaped input: `[N, H, W]`, `[N, H, W, C]` or `[N, C, H, W]`. */
-type Batch = TensorLike | ShapedArray
+export type TileBatch = TensorLike | ShapedArray
 
 /**
  * The tiles of a batch: shape `[N, H, W]`, `[N, H, W, C]` (C in 1, 3, 4) or
  * `[N, C, H, W]` (C in 1, 3), converted with `range`.
  */
-function tilesFromBatch(batch: Batch, range: ValueRange): Image[] {
+function tilesFromBatch(batch: TileBatch, range: ValueRange): Image[] {
   const { values, shape } = readInput('imageGrid', batch)
   const dims = shape ?? []
   let tileShape: number[]
@@ -91,11 +91,15 @@ function tilesFromBatch(batch: Batch, range: ValueRange): Image[] {
  * @throws InvalidArgumentError for bad layout numbers, a label count that differs from the tile count, or a batch without `range`
  * @example
  * ```ts
- * const grid = imageGrid(digits, { columns: 8, gap: 2, labels: ['5', '0', '4'] })
- * const sheet = imageGrid(samples, { range: '0..1', columns: 4 }) // samples: tensor [16, 28, 28]
+ * const tile = (v: number) => ({ width: 28, height: 28, channels: 1 as const, data: new Uint8Array(784).fill(v) })
+ * const grid = imageGrid([tile(0), tile(85), tile(170), tile(255)], { columns: 2, gap: 2, labels: ['0', '1', '2', '3'] })
+ * grid.width // 58 = 2·28 + 2
+ * // a batch of numbers, shape [N, H, W] (a core-tensor Tensor works the same way):
+ * const sheet = imageGrid({ shape: [16, 28, 28], data: new Float32Array(16 * 784) }, { range: '0..1', columns: 4 })
+ * sheet.width // 118 = 4·28 + 3·2
  * ```
  */
-export function imageGrid(tiles: readonly Image[] | Batch, options: GridOptions = {}): Image {
+export function imageGrid(tiles: readonly Image[] | TileBatch, options: GridOptions = {}): Image {
   const op = 'imageGrid'
   let images: readonly Image[]
   if (Array.isArray(tiles)) images = tiles as readonly Image[]
@@ -103,7 +107,7 @@ export function imageGrid(tiles: readonly Image[] | Batch, options: GridOptions 
     if (options.range === undefined) {
       throw new InvalidArgumentError(op, 'range', 'must be given for a batch of numbers, got undefined')
     }
-    images = tilesFromBatch(tiles as Batch, options.range)
+    images = tilesFromBatch(tiles as TileBatch, options.range)
   }
   if (images.length === 0) throw new ShapeError(op, 'tiles must hold at least one image, got 0')
   images.forEach((t, i) => checkImage(op, t, `tiles[${i}]`))

@@ -334,7 +334,8 @@ export function checkImage(op: string, image: Image, argument = 'image'): void {
  * @throws InvalidArgumentError when factor is not a positive integer
  * @example
  * ```ts
- * upscale(digit, 4) // 112×112
+ * const digit = { width: 28, height: 28, channels: 1 as const, data: new Uint8Array(28 * 28) }
+ * upscale(digit, 4).width // 112: each pixel is now a 4×4 block
  * ```
  */
 export function upscale(image: Image, factor: number): Image {
@@ -361,9 +362,10 @@ export function upscale(image: Image, factor: number): Image {
  *
  * @param image - the image
  * @returns an RGB image (the same object when it already is one)
+ * @throws ShapeError for a malformed image
  * @example
  * ```ts
- * toRgb(grayImage).channels // 3
+ * toRgb({ width: 1, height: 1, channels: 1, data: new Uint8Array([7]) }).data // Uint8Array [7, 7, 7]
  * ```
  */
 export function toRgb(image: Image): Image {
