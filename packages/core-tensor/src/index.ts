@@ -43,6 +43,7 @@ export type {
   BinaryOp,
   ReduceOp,
   FusedKernels,
+  Conv2dParams,
 } from './backend/spec'
 export { cpu, createCpuBackend } from './backend/cpu'
 export { reference, createReferenceBackend } from './backend/reference'
@@ -134,6 +135,24 @@ export {
 } from './ops/reduce'
 export { logSumExp, softmax, logSoftmax } from './ops/softmax'
 export { matmul, outer } from './ops/matmul'
+export {
+  conv2d,
+  conv1d,
+  convTranspose2d,
+  type Pair,
+  type ConvPadding,
+  type Conv2dOptions,
+  type Conv1dOptions,
+  type ConvTranspose2dOptions,
+} from './ops/conv'
+export {
+  maxPool2d,
+  avgPool2d,
+  adaptiveAvgPool2d,
+  upsample,
+  type Pool2dOptions,
+  type UpsampleOptions,
+} from './ops/pool'
 export { concat, stack, tensorSplit, pad, type PadOptions } from './ops/join'
 export { indexSelect, gather, scatterAdd, oneHot, tril, triu } from './ops/indexing'
 export { grad, valueAndGrad, noGrad, type ValueAndGrad } from './autodiff/grad'

@@ -4,7 +4,7 @@
  * so that `autodiff/rules.ts` can differentiate it. Composed ops in `src/ops/` are written
  * against these functions only; inputs have been validated by the caller.
  */
-import type { BinaryOp, ReduceOp, UnaryOp } from './backend/spec'
+import type { BinaryOp, Conv2dParams, ReduceOp, UnaryOp } from './backend/spec'
 import { rowMajorStrides, sizeOf } from './backend/strided'
 import type { DType } from './dtype'
 import { BackendMismatchError } from './errors'
@@ -23,6 +23,7 @@ export type PrimitiveName =
   | 'gather'
   | 'scatterAdd'
   | 'matmul'
+  | 'conv2d'
   | 'reshape'
   | 'permute'
   | 'expand'
@@ -145,6 +146,25 @@ export function matmulP(a: Tensor, b: Tensor): Tensor {
   const shape = [...a.shape.slice(0, rank - 1), b.shape[rank - 1]]
   const handle = fused(a.view('matmul'), b.view('matmul'))
   return record('matmul', [a, b], tensorFromHandle(a.backend, handle, shape, a.dtype))
+}
+
+/**
+ * The backend's fused 2-D convolution of `x`: [N, C, H, W] and `w`: [O, C/groups, kH, kW]
+ * with normalised params and an already computed output shape, or null when the backend has
+ * no fused kernel (the caller composes it instead). Its gradient rule is written with
+ * convolutions of the other operand (autodiff/rules.ts).
+ */
+export function fusedConv2dP(
+  x: Tensor,
+  w: Tensor,
+  params: Conv2dParams,
+  outShape: readonly number[],
+): Tensor | null {
+  sameBackend('conv2d', [x, w])
+  const fused = x.backend.fused?.conv2d
+  if (fused === undefined) return null
+  const handle = fused(x.view('conv2d'), w.view('conv2d'), params)
+  return record('conv2d', [x, w], tensorFromHandle(x.backend, handle, outShape, x.dtype), { params })
 }
 
 /** A view sharing `x`'s buffer. */

@@ -22,6 +22,8 @@ import {
   expandP,
   reduceP,
 } from '../primitives'
+import type { Conv2dParams } from '../backend/spec'
+import { conv2dInputGrad, conv2dWeightGrad } from '../ops/conv-core'
 import type { TapeNode } from '../runtime'
 import type { Tensor } from '../tensor'
 
@@ -186,5 +188,12 @@ export const rules: Record<string, Rule> = {
   matmul: (n, g) => {
     const [a, b] = n.inputs
     return [matmulP(g, transposeLast(b)), matmulP(transposeLast(a), g)]
+  },
+  // The fused convolution's cotangents are convolutions of the other operand, so they take
+  // the fused path again (and are themselves differentiable).
+  conv2d: (n, g) => {
+    const [x, w] = n.inputs
+    const params = n.attrs.params as Conv2dParams
+    return [conv2dInputGrad(g, w, params, x.shape), conv2dWeightGrad(x, g, params, w.shape)]
   },
 }

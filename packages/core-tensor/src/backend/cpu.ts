@@ -1,7 +1,9 @@
 import type { DType } from '../dtype'
+import { matmulF32 } from '../kernels/index'
+import { conv2dHost } from './conv-kernel'
 import { gemmScratch, sgemm } from './cpu-matmul'
 import { HostBackend, binaryFunctions, binaryOutDType, unaryFunctions } from './host'
-import type { BackendV1, BinaryOp, BufferHandle, StridedView, UnaryOp } from './spec'
+import type { BackendV1, BinaryOp, BufferHandle, Conv2dParams, StridedView, UnaryOp } from './spec'
 import { isContiguous, sizeOf, stridedOffsets } from './strided'
 
 /** Unrolled loops for the hot elementwise ops on contiguous float data. */
@@ -58,6 +60,7 @@ function binaryLoop(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32
 class CpuBackend extends HostBackend {
   readonly fused = {
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
+    conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle => this.conv2d(x, w, params),
   }
 
   constructor() {
@@ -113,6 +116,22 @@ class CpuBackend extends HostBackend {
       }
     }
     return this.wrap(dtype, out)
+  }
+
+  /** im2col + the WebAssembly SIMD GEMM (`matmulF32`), one product per group. */
+  private conv2d(x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle {
+    const xv = this.gatherView(x) as Float32Array
+    const wv = this.gatherView(w) as Float32Array
+    const out = conv2dHost(
+      xv,
+      x.shape,
+      wv,
+      w.shape,
+      params,
+      (a, b, c, { m, n, k, aOffset }) => matmulF32(a, b, c, { m, n, k, offsetA: aOffset }),
+      (size) => new Float32Array(size),
+    )
+    return this.wrap('float32', out)
   }
 
   /** Batched packed GEMM; float32 only (other dtypes go through the naive loop). */

@@ -57,6 +57,21 @@ export type BinaryOp =
 /** Reductions over a set of axes. */
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod'
 
+/**
+ * Attributes of a 2-D convolution as kernels receive them: already validated and normalised.
+ * `padding` is `[top, bottom, left, right]` (zeros, each >= 0).
+ */
+export interface Conv2dParams {
+  /** Step between windows, `[sH, sW]`, each >= 1. */
+  readonly stride: readonly [number, number]
+  /** Zero padding `[top, bottom, left, right]`, each >= 0. */
+  readonly padding: readonly [number, number, number, number]
+  /** Spacing between kernel taps, `[dH, dW]`, each >= 1. */
+  readonly dilation: readonly [number, number]
+  /** Channel groups; C and O are multiples of it. */
+  readonly groups: number
+}
+
 /** Optional fused kernels a backend may supply; each is tested against the composed path. */
 export interface FusedKernels {
   /**
@@ -65,6 +80,14 @@ export interface FusedKernels {
    * [...batch, M, N] buffer: `c[..., i, j] = Σ_k a[..., i, k] · b[..., k, j]`.
    */
   matmul?: (a: StridedView, b: StridedView) => BufferHandle
+  /**
+   * 2-D cross-correlation (deep-learning "convolution"). `x`: [N, C, H, W], `w`:
+   * [O, C/groups, kH, kW], float32. Returns a contiguous [N, O, oH, oW] buffer with
+   * `oH = ⌊(H + top + bottom − dH·(kH − 1) − 1) / sH⌋ + 1` (likewise oW) and
+   * `y[n, o, p, q] = Σ_{c, i, j} w[o, c, i, j] · x[n, g·C/groups + c, p·sH + i·dH − top, q·sW + j·dW − left]`
+   * (zero outside x), where `g = ⌊o / (O/groups)⌋`.
+   */
+  conv2d?: (x: StridedView, w: StridedView, params: Conv2dParams) => BufferHandle
 }
 
 /**

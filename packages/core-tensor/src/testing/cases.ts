@@ -12,6 +12,7 @@ import { uniformFloats } from '../random/distributions'
 import { checkGradients, gradientsOn } from './gradcheck'
 import { type Tolerance, expectAllClose } from './tolerance'
 import { GenError } from '../errors'
+import { convGradientCases, convValueCases } from './conv-cases'
 
 /** What a case receives: the backend under test and its tolerance. */
 export interface CaseContext {
@@ -623,6 +624,7 @@ export const valueCases: ValueCase[] = [
       expectEqual([after.tensors, after.bytes, after.buffers], [before.tensors, before.bytes, before.buffers])
     },
   },
+  ...convValueCases,
 ]
 
 /** Gradient cases: every primitive's rule through the public ops, broadcasting operands included. */
@@ -786,6 +788,7 @@ export const gradientCases: GradientCase[] = [
     f: (x, s) => T.scatterAdd(x, 0, T.fromArray([1, 3, 1], { backend: x.backend, dtype: 'int32' }), s),
   },
   { name: 'tril', inputs: [{ shape: [3, 3] }], f: (x) => T.tril(x) },
+  ...convGradientCases,
 ]
 
 /** Deterministic inputs for gradient case `index`: keyed draws mapped into the case's domain. */
