@@ -30,9 +30,10 @@ export class VizError extends Error {
    * @param op - the function that threw
    * @param message - what must hold and what was got
    * @param code - the error kind
+   * @param options - `cause`: the error that caused this one
    */
-  constructor(op: string, message: string, code: VizErrorCode) {
-    super(`${op}: ${message}`)
+  constructor(op: string, message: string, code: VizErrorCode, options?: { cause?: unknown }) {
+    super(`${op}: ${message}`, options)
     this.name = 'VizError'
     this.code = code
     this.op = op
@@ -60,9 +61,10 @@ export class InvalidArgumentError extends VizError {
    * @param op - the function that threw
    * @param argument - the argument's name
    * @param message - what must hold, and what was got
+   * @param options - `cause`: the error that caused this one
    */
-  constructor(op: string, argument: string, message: string) {
-    super(op, `${argument} ${message}`, 'INVALID_ARGUMENT')
+  constructor(op: string, argument: string, message: string, options?: { cause?: unknown }) {
+    super(op, `${argument} ${message}`, 'INVALID_ARGUMENT', options)
     this.name = 'InvalidArgumentError'
     this.argument = argument
   }

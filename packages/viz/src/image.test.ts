@@ -111,6 +111,12 @@ describe('toImage', () => {
     expect(Array.from(image.data)).toEqual([68, 1, 84, 33, 144, 141, 253, 231, 37])
   })
 
+  test('a NaN throws from toImage under its own name', () => {
+    expect(() => toImage([0, Number.NaN], { width: 2, height: 1, range: '0..1' })).toThrow(
+      'toImage: values must be finite numbers, got NaN at index 1',
+    )
+  })
+
   test('a colormap needs one channel; NaN throws with its index', () => {
     expect(() => toImage({ shape: [1, 1, 3], data: [0, 0, 0] }, { range: '0..1', colormap: 'gray' })).toThrow(
       'toImage: colormap needs one channel, got 3',

@@ -197,7 +197,8 @@ export interface ToImageOptions {
 /**
  * Makes an image from numbers. Shaped inputs: `[H, W]` (gray), `[H, W, C]` with C in
  * {1, 3, 4}, or `[C, H, W]` with C in {1, 3} (channels first, as conv nets produce); plain
- * arrays take `width`, `height` and `channels`. Values go to bytes as in {@link toPixels}.
+ * arrays take `width`, `height` and `channels`. A shape that fits both readings, such as
+ * `[3, 28, 3]`, is read as `[H, W, C]`. Values go to bytes as in {@link toPixels}.
  * With `colormap`, a one-channel input becomes RGB: the value's position
  * `t = clamp((v − low) / (high − low), 0, 1)` picks the colour, so with the `'symmetric'`
  * range and the `'diverging'` map a zero weight is exactly white.

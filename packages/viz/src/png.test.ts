@@ -75,6 +75,40 @@ describe('decodePng of files made elsewhere', () => {
     expect(decodePng(png)).toEqual({ width: 3, height: 1, channels: 1, data: new Uint8Array([255, 50, 173]) })
   })
 
+  test('palette images become RGB, or RGBA when the palette has transparency', () => {
+    const palette = [
+      [255, 0, 0],
+      [0, 0, 255],
+    ]
+    const png = encode({
+      width: 3,
+      height: 1,
+      channels: 1,
+      depth: 8,
+      data: new Uint8Array([1, 0, 1]),
+      palette,
+    })
+    expect(decodePng(png)).toEqual({
+      width: 3,
+      height: 1,
+      channels: 3,
+      data: new Uint8Array([0, 0, 255, 255, 0, 0, 0, 0, 255]),
+    })
+  })
+
+  test('bytes that are not a PNG throw an InvalidArgumentError with the cause attached', () => {
+    const error = (() => {
+      try {
+        decodePng(new Uint8Array(8))
+      } catch (e) {
+        return e as InvalidArgumentError
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(InvalidArgumentError)
+    expect(error?.cause).toBeInstanceOf(Error)
+  })
+
   test('bytes that are not a PNG throw an InvalidArgumentError', () => {
     expect(() => decodePng(new Uint8Array([1, 2, 3, 4]))).toThrow(InvalidArgumentError)
     expect(() => decodePng(new Uint8Array([1, 2, 3, 4]))).toThrow(/^decodePng: bytes must be a PNG file/)

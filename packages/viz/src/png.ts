@@ -41,7 +41,10 @@ export function decodePng(bytes: Uint8Array): Image {
   try {
     png = decode(bytes)
   } catch (error) {
-    throw new InvalidArgumentError('decodePng', 'bytes', `must be a PNG file, got an error: ${String(error)}`)
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new InvalidArgumentError('decodePng', 'bytes', `must be a PNG file, got an error: ${reason}`, {
+      cause: error,
+    })
   }
   let data: Uint8Array
   let channels = png.channels
