@@ -38,3 +38,28 @@ export {
   type TrainBoltzmannMachineOptions,
   type TrainBoltzmannMachineResult,
 } from './train-boltzmann-machine'
+
+export {
+  MAX_RBM_ENUMERATED_UNITS,
+  validateRbmConfig,
+  initRbm,
+  createRbm,
+  rbmFreeEnergy,
+  rbmLogPartition,
+  rbmLogProbability,
+  rbmLogLikelihood,
+  rbmHiddenProbabilities,
+  rbmVisibleProbabilities,
+  rbmGibbsSample,
+  rbmContrastiveDivergence,
+  rbmPersistentContrastiveDivergence,
+  rbmExactGradient,
+  rbmPseudoLikelihood,
+  rbmGradientStep,
+  type RbmConfig,
+  type Rbm,
+  type RbmGradient,
+  type InitRbmOptions,
+  type RbmSamplingOptions,
+  type RbmGradientEstimate,
+} from './rbm'
