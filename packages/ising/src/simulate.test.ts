@@ -184,6 +184,7 @@ describe('simulate and temperatureScan', () => {
       key: key(11),
       sweeps: 40_000,
       algorithm: 'wolff',
+      dos: g4,
     })
     expect(scan).toHaveLength(4)
     scan.forEach((p, i) => {
@@ -194,6 +195,9 @@ describe('simulate and temperatureScan', () => {
       expect(p.exact?.c).toBeCloseTo(ex.c, 5)
       expectWithin(p.observables.e, ex.e)
       expectWithin(p.observables.c, ex.c)
+      expect(p.enumerated).toEqual(ex)
+      expectWithin(p.observables.u4, ex.u4)
+      expectWithin(p.observables.absM, ex.absM)
     })
     expect(
       temperatureScan(squareLattice(4, { boundary: 'open' }), [2], { key: key(1), sweeps: 64 })[0].exact,

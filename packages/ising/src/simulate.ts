@@ -1,5 +1,6 @@
 import { InvalidArgumentError, split, type Key } from '@gen/core-tensor'
 import { allUp, bondEnergy, checkSpins, magnetisation, randomSpins } from './energy'
+import { exactObservables, type DensityOfStates, type ExactObservables } from './exact/dos'
 import { kaufman, onsager } from './exact/onsager'
 import type { IsingModel } from './lattice'
 import { createRng, type Xoshiro128 } from './rng'
@@ -193,16 +194,21 @@ export interface ScanPoint {
    * Kaufman's finite-L e and c and Onsager's infinite-lattice spontaneous m; otherwise null.
    */
   readonly exact: { readonly e: number; readonly c: number; readonly m: number } | null
+  /** All exact observables of the finite lattice at this T and the model's h, when a `dos` was given; else null. */
+  readonly enumerated: ExactObservables | null
 }
 
 /**
- * A temperature scan: one independent chain per temperature (key folded per point), each
+ * A temperature scan: one independent chain per temperature (key split per point), each
  * started from the previous point's final state when `anneal` is true (default), with the
- * exact curve beside the measurement.
+ * exact curve beside the measurement: Kaufman's finite-L e and c (Kaufman, Phys. Rev. 76, 1232
+ * (1949)) for a periodic square lattice, and every observable of the exact density of states
+ * when `dos` is given (e.g. from {@link enumerateDensityOfStates}).
  *
  * @param model - the model
  * @param temperatures - temperatures > 0
- * @param options - as {@link simulate}, without temperature; `anneal` to chain start states
+ * @param options - as {@link simulate}, without temperature; `anneal` to chain start states;
+ *   `dos`, the model's exact density of states, for the `enumerated` column
  * @returns one {@link ScanPoint} per temperature
  * @throws InvalidArgumentError when temperatures is empty or a value is not > 0
  * @example
@@ -214,7 +220,7 @@ export interface ScanPoint {
 export function temperatureScan(
   model: IsingModel,
   temperatures: readonly number[],
-  options: Omit<SimulateOptions, 'temperature'> & { anneal?: boolean },
+  options: Omit<SimulateOptions, 'temperature'> & { anneal?: boolean; dos?: DensityOfStates },
 ): ScanPoint[] {
   if (temperatures.length === 0) {
     throw new InvalidArgumentError(
@@ -239,6 +245,7 @@ export function temperatureScan(
       const k = kaufman(model.shape[0], T)
       exact = { e: k.e, c: k.c, m: onsager(T).m }
     }
-    return { temperature: T, observables: run.observables, exact }
+    const enumerated = options.dos === undefined ? null : exactObservables(options.dos, T, model.field)
+    return { temperature: T, observables: run.observables, exact, enumerated }
   })
 }

@@ -199,6 +199,16 @@ describe('cluster and conserved updates', () => {
     for (let t = 0; t < 50; t++) wolffStep(model, spins, { beta: 1, rng })
     expect(magnetisation(model, spins)).toBe(16)
   })
+  test('one workspace serves Swendsen-Wang and Wolff in turn', () => {
+    const model = squareLattice(8)
+    const spins = allUp(model)
+    const rng = createRng(key(12))
+    const workspace = clusterWorkspace(model)
+    swendsenWangSweep(model, spins, { beta: 0.3, rng, workspace })
+    expect(Array.from(workspace.mark).every((v) => v === 0)).toBe(true)
+    // At beta = 0 a Wolff cluster is the seed alone, whatever SW left in the workspace.
+    expect(wolffStep(model, spins, { beta: 0, rng, workspace })).toBe(1)
+  })
   test('Swendsen-Wang at beta -> infinity keeps one cluster', () => {
     const model = squareLattice(8)
     const spins = allUp(model)

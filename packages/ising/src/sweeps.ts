@@ -154,6 +154,11 @@ function singleSpinSweep(
  * flip proposals, each accepted with probability `min(1, e^{−βΔE})`, `ΔE = 2 s_i (Σ_j J_ij s_j + h)`.
  * Updates `spins` in place.
  *
+ * At β = 0 every proposal is accepted: a fixed order then maps s to −s (not ergodic, F7, so it
+ * is refused), and random-site order has period 2 — each flip changes the parity of the number
+ * of down spins, so a chain observed once per sweep on an even N stays in one parity class.
+ * Use {@link heatBathSweep} at β = 0.
+ *
  * @param model - the model
  * @param spins - ±1 spins (Int8Array, length N), changed in place
  * @param options - β, rng, order (default checkerboard)
@@ -391,6 +396,8 @@ export function swendsenWangSweep(model: IsingModel, spins: Int8Array, options: 
     stack[i] = rng.nextFloat() < p ? -1 : 1
   }
   for (let i = 0; i < n; i++) spins[i] *= stack[find(parent, i)]
+  // Leave the marks zeroed, as wolffStep expects, so one workspace serves both updates.
+  parent.fill(0)
   return clusters
 }
 
