@@ -109,7 +109,9 @@ function renderColorbar(frame: Frame, low: number, high: number, options: Heatma
 /**
  * A heatmap of a matrix: cell (r, c) is the square `[c, c + 1] × [r, r + 1]`, with row 0 at
  * the top as in an image, coloured by `t = clamp((v − low) / (high − low), 0, 1)` through the
- * colormap; a colorbar on the right gives the scale.
+ * colormap; a colorbar on the right gives the scale. Each cell is one SVG rectangle, so for
+ * large matrices (beyond about 10⁴ cells, say 784×500 weights) a PNG from `toImage` with a
+ * colormap is the lighter choice.
  *
  * @param values - a `[rows, columns]` tensor-like or shaped array
  * @param options - `range` (default `'auto'`; `'symmetric'` for weights), colormap, titles, size
