@@ -87,3 +87,24 @@ export {
   type DenseScalingOptions,
   type DenseScalingPoint,
 } from './dense'
+export {
+  criticalLoad,
+  spinGlassTemperature,
+  retrievalTemperature,
+  retrievalOverlap,
+  phaseDiagram,
+  type Phase,
+  type PhaseDiagramOptions,
+  type PhasePoint,
+  type PhaseDiagram,
+} from './phase-diagram'
+export {
+  basinCurve,
+  spuriousCensus,
+  type BasinOptions,
+  type BasinPoint,
+  type AttractorKind,
+  type SpuriousCensusOptions,
+  type AttractorClass,
+  type SpuriousCensus,
+} from './attractors'
