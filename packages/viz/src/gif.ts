@@ -1,3 +1,7 @@
+// gifenc ships no types. Referencing the declarations here (not only listing them in tsconfig)
+// lets packages that typecheck viz from source, through the @gen/source condition, see them too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./internal/gifenc.d.ts" />
 /**
  * Animated GIFs of image sequences (diffusion steps, an Ising quench) through gifenc.
  * Gray frames use an exact 256-level gray palette, so no pixel changes; colour frames are
