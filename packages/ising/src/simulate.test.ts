@@ -141,6 +141,18 @@ describe('boundaries (F3) and the cubic lattice (oracle §2.4)', () => {
     expectWithin(run.observables.e, -1.995982085937)
     expectWithin(run.observables.absM, 0.998660732749)
   })
+  test.each(['periodic', 'open'] as const)(
+    'cubic 2x2x2 (%s) at T = 3 in a field h = 0.2: heat bath and Swendsen-Wang against enumeration',
+    (boundary) => {
+      const model = cubicLattice(2, { boundary, h: 0.2 })
+      const ex = exactObservables(enumerateDensityOfStates(model), 3, 0.2)
+      for (const algorithm of ['heat-bath', 'swendsen-wang'] as const) {
+        const run = simulate(model, { temperature: 3, key: key(8), sweeps: 100_000, algorithm })
+        expectMatches(run.observables, ex)
+        expectWithin(run.observables.m, ex.m)
+      }
+    },
+  )
   // Oracle §2.4: T, e, c, <|m|>, U4, N<m²> of the 3×3×3 torus.
   const cubic = [
     [4.0, -1.893967790843, 0.973351809562, 0.734228929999, 0.58517480586, 16.1082799301],

@@ -29,20 +29,26 @@ describe('acceptance probabilities (F8)', () => {
     expect(acceptance('glauber', -1e6, 10)).toBe(1)
     expect(acceptance('metropolis', 1e6, 10)).toBe(0)
   })
-  test('heat bath flips a spin with exactly 1/(1+e^{beta dE}): empirical rate at dE = +8, beta = 0.1', () => {
-    // All-up 4×4 torus: the first spin of a typewriter sweep has dE = +8; measure its flip rate.
+  test.each([
+    ['glauber', heatBathSweep],
+    ['metropolis', metropolisSweep],
+  ] as const)('%s flips a spin at the rate of its rule: dE = +8 at beta = 0.1', (rule, sweep) => {
+    // All-up 4×4 torus: site 0 is the first visited by a typewriter sweep and has dE = +8, so
+    // its value after the sweep records that one decision.
     const model = squareLattice(4)
     const rng = createRng(key(31))
     const flips = new Float64Array(200_000)
     for (let t = 0; t < flips.length; t++) {
       const s = allUp(model)
-      // A single-site sweep: an 'open' 1-site view is not available, so count site 0 only.
-      heatBathSweep(model, s, { beta: 0.1, rng, order: 'typewriter' })
+      sweep(model, s, { beta: 0.1, rng, order: 'typewriter' })
       flips[t] = s[0] === -1 ? 1 : 0
     }
     const p = binnedMean(flips, 20)
-    const exact = acceptance('glauber', 8, 0.1)
+    const exact = acceptance(rule, 8, 0.1)
     expect(Math.abs(p.value - exact)).toBeLessThan(4 * p.error)
+    // The other rule's rate (0.310 vs 0.449) is many errors away.
+    const other = acceptance(rule === 'glauber' ? 'metropolis' : 'glauber', 8, 0.1)
+    expect(Math.abs(p.value - other)).toBeGreaterThan(20 * p.error)
   })
 })
 
