@@ -1,46 +1,64 @@
 import { join } from 'node:path'
+import { fold, key } from '@gen/core-tensor'
+import type { LabeledImages } from '@gen/datasets'
+import { loadMnist } from '@gen/datasets/node'
+import { renderReport, type ReportSection } from '@gen/viz'
 import type { CommonOptions } from './common-options.ts'
 import { prepareOutputDir, writeFileAtomic } from './output.ts'
+import { hopfieldSection } from './tour/hopfield-section.ts'
+import { isingSection } from './tour/ising-section.ts'
+import { mnistSection } from './tour/mnist-section.ts'
+import type { TourSize } from './tour/sizes.ts'
 
 /** Options of `gen tour`. */
 export interface TourOptions extends CommonOptions {
-  /** `quick` is the CI-sized tour, `full` the long versions. */
-  size: 'quick' | 'default' | 'full'
-}
-
-/** One section of the tour report. */
-export interface TourSection {
-  title: string
-  html: string
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+  /** `quick` is the CI-sized tour, `default` the README's demo, `full` the long versions. */
+  size: TourSize
 }
 
 /**
- * Runs the tour's sections and writes `report.html` into `outDir`. Sections are added as the
- * model packages land (see apps/cli issue); each brings its pictures and its numbers.
+ * Runs the tour's sections and writes one self-contained `report.html` into `outDir`. Sections
+ * are added as the model packages land; each brings its pictures and its numbers, measured
+ * next to the exact answer where physics gives one.
  */
 export async function runTour(options: TourOptions): Promise<string> {
   const outDir = prepareOutputDir(options.out)
   const log = (line: string) => {
     if (!options.quiet && !options.json) console.error(line)
   }
-  const sections: TourSection[] = []
+  const root = key(options.seed)
   const started = Date.now()
-  log(`gen tour: seed ${options.seed}, writing to ${outDir}`)
-  await Promise.resolve()
-  sections.push({
-    title: 'About this report',
-    html: `<p>Seed ${options.seed}. Sections appear here as gen's model packages land.</p>`,
+  log(`gen tour (${options.size}): seed ${options.seed}, writing to ${outDir}`)
+
+  let mnist: { train: LabeledImages; test: LabeledImages } | null = null
+  try {
+    mnist = await loadMnist()
+  } catch (error) {
+    log(`gen tour: MNIST sections skipped: ${error instanceof Error ? error.message : String(error)}`)
+  }
+
+  const sections: ReportSection[] = []
+  const timed = (name: string, run: () => ReportSection) => {
+    const t0 = Date.now()
+    sections.push(run())
+    log(`gen tour: ${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  }
+  if (mnist !== null) timed('data', () => mnistSection(mnist.test))
+  timed('ising', () => isingSection(options.size, fold(root, 1), log))
+  timed('hopfield', () => hopfieldSection(options.size, fold(root, 2), mnist?.train ?? null, log))
+
+  const seconds = (Date.now() - started) / 1000
+  const html = renderReport({
+    title: 'gen tour',
+    subtitle: `Seed ${options.seed}, ${options.size} settings, ${seconds.toFixed(1)} s on ${process.platform}/${process.arch}. Sections appear here as gen's model packages land.`,
+    sections,
   })
-  const body = sections.map((s) => `<section><h2>${escapeHtml(s.title)}</h2>${s.html}</section>`).join('\n')
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>gen tour</title></head><body><h1>gen tour</h1>${body}</body></html>\n`
   const reportPath = join(outDir, 'report.html')
   writeFileAtomic(reportPath, html)
-  console.log(
-    `gen tour: wrote ${reportPath} (${sections.length} sections, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-  )
+  if (options.json) {
+    console.log(JSON.stringify({ report: reportPath, sections: sections.map((s) => s.title), seconds }))
+  } else {
+    console.log(`gen tour: wrote ${reportPath} (${sections.length} sections, ${seconds.toFixed(1)} s)`)
+  }
   return reportPath
 }

