@@ -30,6 +30,22 @@ export {
   type DropoutOptions,
 } from './layers'
 export {
+  conv2dInit,
+  conv2dLayer,
+  convTranspose2dInit,
+  convTranspose2dLayer,
+  batchNormInit,
+  batchNorm,
+  groupNormInit,
+  groupNorm,
+  type Conv2dLayerParams,
+  type Conv2dInitOptions,
+  type NormParams,
+  type BatchNormState,
+  type BatchNormOptions,
+  type GroupNormOptions,
+} from './conv-layers'
+export {
   mseLoss,
   binaryCrossEntropyWithLogits,
   crossEntropyWithLogits,
