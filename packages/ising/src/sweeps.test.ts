@@ -24,6 +24,17 @@ describe('acceptance probabilities (F8)', () => {
     expect(acceptance('glauber', -4, 0.5)).toBeCloseTo(0.880797078, 10)
     expect(acceptance('glauber', 0, 0.5)).toBe(0.5)
   })
+  test('bad input is a typed error', () => {
+    expect(() => acceptance('kawasaki' as never, 1, 1)).toThrow(
+      "acceptance: rule must be 'metropolis' or 'glauber', got kawasaki",
+    )
+    expect(() => acceptance('metropolis', Number.NaN, 1)).toThrow(
+      'acceptance: deltaE must be a number, got NaN',
+    )
+    expect(() => acceptance('glauber', 1, -1)).toThrow(
+      'acceptance: beta must be a finite number >= 0, got -1',
+    )
+  })
   test('no overflow at extreme beta dE', () => {
     expect(acceptance('glauber', 1e6, 10)).toBe(0)
     expect(acceptance('glauber', -1e6, 10)).toBe(1)

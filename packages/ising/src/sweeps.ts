@@ -31,12 +31,26 @@ export interface SweepOptions {
  * @param deltaE - energy change of the flip
  * @param beta - inverse temperature, >= 0
  * @returns the probability in [0, 1]
+ * @throws InvalidArgumentError for an unknown rule, a ΔE that is NaN, or β not finite and >= 0
  * @example
  * ```ts
  * acceptance('glauber', -4, 0.5) // 0.8807970780
  * ```
  */
 export function acceptance(rule: AcceptanceRule, deltaE: number, beta: number): number {
+  const op = 'acceptance'
+  if (rule !== 'metropolis' && rule !== 'glauber') {
+    throw new InvalidArgumentError(op, 'rule', `must be 'metropolis' or 'glauber', got ${String(rule)}`)
+  }
+  if (typeof deltaE !== 'number' || Number.isNaN(deltaE)) {
+    throw new InvalidArgumentError(op, 'deltaE', `must be a number, got ${deltaE}`)
+  }
+  checkBeta(op, beta)
+  return acceptanceUnchecked(rule, deltaE, beta)
+}
+
+/** {@link acceptance} without validation (internal hot path). */
+function acceptanceUnchecked(rule: AcceptanceRule, deltaE: number, beta: number): number {
   if (rule === 'metropolis') return deltaE <= 0 ? 1 : Math.exp(-beta * deltaE)
   const x = beta * deltaE
   // 1/(1 + e^x), written so that neither branch overflows.
@@ -81,7 +95,11 @@ function acceptanceTable(
   const table = new Float64Array(2 * (2 * z + 1))
   for (let s = -1; s <= 1; s += 2) {
     for (let sum = -z; sum <= z; sum++) {
-      table[((s + 1) / 2) * (2 * z + 1) + sum + z] = acceptance(rule, 2 * s * (J * sum + model.field), beta)
+      table[((s + 1) / 2) * (2 * z + 1) + sum + z] = acceptanceUnchecked(
+        rule,
+        2 * s * (J * sum + model.field),
+        beta,
+      )
     }
   }
   return { table, z }
@@ -132,7 +150,7 @@ function singleSpinSweep(
     } else {
       let f = h
       for (let k = offsets[i]; k < offsets[i + 1]; k++) f += couplings[k] * spins[neighbours[k]]
-      p = acceptance(rule, 2 * s * f, beta)
+      p = acceptanceUnchecked(rule, 2 * s * f, beta)
     }
     if (p >= 1 || rng.nextFloat() < p) {
       spins[i] = -s
@@ -203,6 +221,7 @@ export function heatBathSweep(model: IsingModel, spins: Int8Array, options: Swee
  * @param spins - ±1 spins, changed in place
  * @param options - β and rng (order ignored)
  * @returns the number of flipped spins
+ * @throws InvalidArgumentError for a bad β or spins
  * @example
  * ```ts
  * synchronousSweep(model, neelState(model), { beta: 1 / 1.5, rng }) // stays at e = +2
@@ -216,7 +235,7 @@ export function synchronousSweep(model: IsingModel, spins: Int8Array, options: S
   for (let i = 0; i < model.size; i++) {
     let f = model.field
     for (let k = offsets[i]; k < offsets[i + 1]; k++) f += couplings[k] * spins[neighbours[k]]
-    const p = acceptance('metropolis', 2 * spins[i] * f, options.beta)
+    const p = acceptanceUnchecked('metropolis', 2 * spins[i] * f, options.beta)
     if (p >= 1 || options.rng.nextFloat() < p) flip[i] = 1
   }
   let n = 0
@@ -242,6 +261,7 @@ export interface ClusterWorkspace {
  *
  * @param model - the model
  * @returns a workspace for that model's size
+ * @throws never (the model is trusted)
  * @example
  * ```ts
  * const work = clusterWorkspace(model)

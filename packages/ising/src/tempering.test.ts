@@ -104,6 +104,9 @@ describe('parallel tempering (F5)', () => {
   })
   test('bad input is a typed error', () => {
     const m = squareLattice(4)
+    expect(() => swapAcceptance(0.4, Number.NaN, 1, 2)).toThrow(
+      'swapAcceptance: betaJ must be a finite number, got NaN',
+    )
     expect(() => parallelTempering(m, { temperatures: [2], key: key(1), sweeps: 100 })).toThrow(
       'parallelTempering: temperatures must hold at least 2 temperatures, got 1',
     )

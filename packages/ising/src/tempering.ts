@@ -16,6 +16,7 @@ import { binnedMean, measureObservables, type Estimate, type MeasuredObservables
  * @param energyI - total energy of the configuration at β_i
  * @param energyJ - total energy of the configuration at β_j
  * @returns the probability in [0, 1]
+ * @throws InvalidArgumentError when an argument is not a finite number
  * @example
  * ```ts
  * swapAcceptance(0.4, 0.5, -20, -28) // exp(-0.8) = 0.449...
@@ -23,6 +24,16 @@ import { binnedMean, measureObservables, type Estimate, type MeasuredObservables
  * ```
  */
 export function swapAcceptance(betaI: number, betaJ: number, energyI: number, energyJ: number): number {
+  const args = { betaI, betaJ, energyI, energyJ }
+  for (const [name, v] of Object.entries(args)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new InvalidArgumentError('swapAcceptance', name, `must be a finite number, got ${v}`)
+    }
+  }
+  return swapAcceptanceUnchecked(betaI, betaJ, energyI, energyJ)
+}
+
+function swapAcceptanceUnchecked(betaI: number, betaJ: number, energyI: number, energyJ: number): number {
   const x = (betaI - betaJ) * (energyI - energyJ)
   return x >= 0 ? 1 : Math.exp(x)
 }
@@ -152,7 +163,7 @@ export function parallelTempering(
     }
     for (const parity of [0, 1]) {
       for (let k = parity; k + 1 < K; k += 2) {
-        const ok = swapRng.nextFloat() < swapAcceptance(betas[k], betas[k + 1], E[k], E[k + 1])
+        const ok = swapRng.nextFloat() < swapAcceptanceUnchecked(betas[k], betas[k + 1], E[k], E[k + 1])
         if (ok) {
           const r = at[k]
           at[k] = at[k + 1]
