@@ -18,7 +18,14 @@ import {
   lowestBit,
 } from './internal/numeric'
 
-/** Largest network (visible + hidden units) that exact enumeration accepts: 2^22 states. */
+/**
+ * Largest network (visible + hidden units) that exact enumeration accepts: 2^22 states.
+ *
+ * @example
+ * ```ts
+ * const exact = numVisible + numHidden <= MAX_ENUMERATED_UNITS
+ * ```
+ */
 export const MAX_ENUMERATED_UNITS = 22
 
 /**
@@ -373,15 +380,25 @@ function newAccumulator(n: number): Accumulator {
   return { n, out: new Float64Array(n * n), active: new Int32Array(n) }
 }
 
-/** Adds p · x xᵀ of state s to the [n, n] accumulator (the diagonal collects <x_i>). */
+/**
+ * Adds p · x xᵀ of state s to the upper triangle (diagonal included, where <x_i> collects) of
+ * the accumulator; {@link finishAccumulator} mirrors it. Half the work of the full square.
+ */
 function accumulate(s: number, p: number, acc: Accumulator): void {
   const { n, out, active } = acc
   let m = 0
   for (let i = 0; i < n; i++) if ((s >>> i) & 1) active[m++] = i
   for (let a = 0; a < m; a++) {
     const row = active[a] * n
-    for (let b = 0; b < m; b++) out[row + active[b]] += p
+    for (let b = a; b < m; b++) out[row + active[b]] += p
   }
+}
+
+/** Copies the upper triangle onto the lower one and returns the [n, n] matrix. */
+function finishAccumulator(acc: Accumulator): Float64Array {
+  const { n, out } = acc
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[j * n + i] = out[i * n + j]
+  return out
 }
 
 /**
@@ -435,7 +452,7 @@ export function exactFreeStatistics(
   const logPartition = logSumExp(logWeights)
   const acc = newAccumulator(n)
   for (let s = 0; s < logWeights.length; s++) accumulate(s, Math.exp(logWeights[s] - logPartition), acc)
-  return { logPartition, correlations: acc.out }
+  return { logPartition, correlations: finishAccumulator(acc) }
 }
 
 interface CheckedDistribution {
@@ -488,8 +505,8 @@ export function checkDistribution(
 }
 
 /**
- * Data statistics merged by pattern (a pattern listed twice counts with its summed probability).
- * Returns a map from visible index to probability.
+ * @internal Data statistics merged by pattern (a pattern listed twice counts with its summed
+ * probability). Returns a map from visible index to probability.
  */
 export function mergeDistribution(dist: CheckedDistribution): Map<number, number> {
   const merged = new Map<number, number>()
@@ -516,7 +533,7 @@ function clampedFromLogWeights(
     const logPv = logSumExp(slice)
     for (let h = 0; h < numHiddenStates; h++) accumulate(v + h * stride, q * Math.exp(slice[h] - logPv), acc)
   }
-  return acc.out
+  return finishAccumulator(acc)
 }
 
 /** ln p_T(v) for every visible index v from precomputed log-weights, marginalising hidden units. */
@@ -646,7 +663,7 @@ export function klGradientInternal(
   const logPartition = logSumExp(logWeights)
   const freeAcc = newAccumulator(n)
   for (let s = 0; s < logWeights.length; s++) accumulate(s, Math.exp(logWeights[s] - logPartition), freeAcc)
-  const free = freeAcc.out
+  const free = finishAccumulator(freeAcc)
   const clamped = clampedFromLogWeights(machine, logWeights, merged)
   const logPv = visibleLogProbabilitiesFromLogWeights(machine, logWeights)
   let kl = 0
@@ -881,7 +898,7 @@ export function sampledStatistics(
       }
     }
   }
-  return acc.out
+  return finishAccumulator(acc)
 }
 
 /**

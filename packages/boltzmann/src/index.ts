@@ -3,7 +3,14 @@
  * Boltzmann machines, RBMs and deep belief networks with exact and AIS log-likelihoods.
  */
 
-/** The npm name of this package. */
+/**
+ * The npm name of this package.
+ *
+ * @example
+ * ```ts
+ * packageName // '@gen/boltzmann'
+ * ```
+ */
 export const packageName = '@gen/boltzmann'
 
 export {

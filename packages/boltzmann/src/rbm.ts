@@ -18,7 +18,14 @@ import {
 
 import { checkPositiveInteger, lowestBit, sigmoid, softplus } from './internal/numeric'
 
-/** Largest layer that exact enumeration sums over: log Z costs O(2^min(V, H) · max(V, H)). */
+/**
+ * Largest layer that exact enumeration sums over: log Z costs O(2^min(V, H) · max(V, H)).
+ *
+ * @example
+ * ```ts
+ * const exact = Math.min(numVisible, numHidden) <= MAX_RBM_ENUMERATED_UNITS
+ * ```
+ */
 export const MAX_RBM_ENUMERATED_UNITS = 25
 
 /**

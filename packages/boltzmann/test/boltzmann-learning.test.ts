@@ -68,6 +68,12 @@ function trainEncoder(
       learningRate: options.learningRate,
       numEpochs: 1000,
       momentum: 0.5,
+      // stop once solved with mean p(right completion) > 0.9 (checked every 50 cycles)
+      onEpoch: (epoch, current) => {
+        if (epoch % 50 !== 0) return false
+        const accuracy = encoderAccuracy(current)
+        return accuracy.solved === groupSize && accuracy.meanProbability > 0.9
+      },
     }).machine
     if (encoderAccuracy(machine).solved === groupSize) return { machine, solved: true, attempts: attempt }
   }
@@ -106,6 +112,34 @@ describe('encoders (V1 and V2 talk only through the hidden units)', () => {
       expect(solved).toBeGreaterThanOrEqual(Math.ceil(0.9 * numSeeds))
       for (const run of runs.filter((r) => r.solved))
         expect(encoderAccuracy(run.machine).meanProbability).toBeGreaterThan(0.8)
+    },
+  )
+})
+
+describe('the 1985 procedure: statistics estimated by simulated annealing then Gibbs sampling', () => {
+  test(
+    '4-3-4 encoder from sampled statistics: at least 2 of 3 seeds solved in 300 epochs',
+    { tags: ['slow'] },
+    () => {
+      const numSeeds = full ? 10 : 3
+      const config = { numVisible: 8, numHidden: 3, connectivity: encoderConnectivity(4, 3) }
+      const results = Array.from({ length: numSeeds }, (_, s) => {
+        const init = initBoltzmannMachine(config, { key: fold(key(100), s) })
+        const { machine, klHistory } = trainBoltzmannMachine(init, encoderPatterns(4), {
+          learningRate: 1,
+          numEpochs: 300,
+          momentum: 0.5,
+          statistics: { kind: 'sampled', numChains: 10, numSweeps: 10 },
+          key: fold(key(7), s),
+        })
+        // the exact KL is still tracked while the net is small enough to enumerate
+        expect(klHistory.length).toBe(300)
+        expect(klHistory[klHistory.length - 1]).toBeLessThan(klHistory[0] - 2)
+        return encoderAccuracy(machine).solved === 4
+      })
+      const solved = results.filter(Boolean).length
+      console.info(`4-3-4 encoder, sampled statistics, 300 epochs: ${solved}/${numSeeds} solved`)
+      expect(solved).toBeGreaterThanOrEqual(Math.ceil((2 / 3) * numSeeds))
     },
   )
 })
