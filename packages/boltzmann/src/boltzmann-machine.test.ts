@@ -298,6 +298,19 @@ describe('validation', () => {
     expect(() =>
       initBoltzmannMachine({ numVisible: 2, numHidden: 0 }, { key: key(0), initScale: -1 }),
     ).toThrow(InvalidArgumentError)
+    const asymmetric = structuredClone(m)
+    asymmetric.weights[0 * 3 + 1] += 0.5
+    expect(() => exactFreeStatistics(asymmetric)).toThrow(
+      'exactFreeStatistics: machine.weights must be symmetric, got',
+    )
+    expect(() =>
+      trainBoltzmannMachine(asymmetric, { patterns: [1, 0] }, { learningRate: 1, numEpochs: 1 }),
+    ).toThrow('trainBoltzmannMachine: machine.weights must be symmetric')
+    const selfLoop = structuredClone(m)
+    selfLoop.weights[4] = 1
+    expect(() => boltzmannEnergy(selfLoop, [1, 1, 1])).toThrow(
+      'boltzmannEnergy: machine.weights must have a zero diagonal, got 1 at (1, 1)',
+    )
     const big = initBoltzmannMachine({ numVisible: 20, numHidden: 3 }, { key: key(0), initScale: 0 })
     expect(() => exactFreeStatistics(big)).toThrow(
       'exactFreeStatistics: machine must have at most 22 units for exact enumeration, got 23',

@@ -306,10 +306,52 @@ function unitCount(machine: BoltzmannMachine): number {
   return machine.numVisible + machine.numHidden
 }
 
-function checkMachine(op: string, machine: BoltzmannMachine): number {
+/** @internal Checks counts, shapes, finiteness, symmetry and the zero diagonal; returns n. */
+export function checkMachine(op: string, machine: BoltzmannMachine): number {
+  const { numVisible, numHidden } = machine
+  if (!(
+    Number.isInteger(numVisible) &&
+    numVisible >= 1 &&
+    Number.isInteger(numHidden) &&
+    numHidden >= 0 &&
+    numVisible + numHidden <= 30
+  )) {
+    throw new InvalidArgumentError(
+      op,
+      'machine',
+      `must have integer numVisible >= 1 and numHidden >= 0 with at most 30 units, got ${numVisible} and ${numHidden}`,
+    )
+  }
   const n = unitCount(machine)
   checkFiniteArray(op, 'machine.weights', machine.weights, n * n)
   checkFiniteArray(op, 'machine.biases', machine.biases, n)
+  if (machine.connectivity.length !== n * n) {
+    throw new InvalidArgumentError(
+      op,
+      'machine.connectivity',
+      `must have length n*n = ${n * n}, got ${machine.connectivity.length}`,
+    )
+  }
+  // the energy and every statistic assume w_ij = w_ji and w_ii = 0; a hand-edited matrix may break that
+  const w = machine.weights
+  for (let i = 0; i < n; i++) {
+    if (w[i * n + i] !== 0) {
+      throw new InvalidArgumentError(
+        op,
+        'machine.weights',
+        `must have a zero diagonal, got ${w[i * n + i]} at (${i}, ${i})`,
+      )
+    }
+    for (let j = i + 1; j < n; j++) {
+      if (w[i * n + j] !== w[j * n + i]) {
+        throw new InvalidArgumentError(
+          op,
+          'machine.weights',
+          `must be symmetric, got ${w[i * n + j]} at (${i}, ${j}) and ${w[j * n + i]} at (${j}, ${i})`,
+        )
+      }
+    }
+  }
   return n
 }
 
@@ -795,7 +837,7 @@ function gibbsSweepInPlace(machine: BoltzmannMachine, state: Float64Array, sweep
 export interface SampledStatisticsOptions {
   /** Key of the chains' uniforms. */
   readonly key: Key
-  /** Annealing before collection (default: 5 sweeps each at T = 8, 4, 2, then T_final). */
+  /** Annealing before collection (default: 5 sweeps each at 8T, 4T, 2T, then T, with T = `temperature`). */
   readonly schedule?: readonly AnnealingStep[]
   /** Temperature at which statistics are collected (default 1). */
   readonly temperature?: number
@@ -839,9 +881,9 @@ export function sampledStatistics(
   const numChains = options.numChains ?? 10
   checkPositiveInteger(op, 'numChains', numChains)
   const schedule = options.schedule ?? [
-    { temperature: 8, numSweeps: 5 },
-    { temperature: 4, numSweeps: 5 },
-    { temperature: 2, numSweeps: 5 },
+    { temperature: 8 * temperature, numSweeps: 5 },
+    { temperature: 4 * temperature, numSweeps: 5 },
+    { temperature: 2 * temperature, numSweeps: 5 },
     { temperature, numSweeps: 5 },
   ]
   for (const step of schedule) {

@@ -2,6 +2,7 @@ import { fold, InvalidArgumentError, type Key } from '@gen/core-tensor'
 
 import {
   checkDistribution,
+  checkMachine,
   exactClampedStatistics,
   klGradientInternal,
   MAX_ENUMERATED_UNITS,
@@ -11,12 +12,7 @@ import {
   type BoltzmannMachine,
   type VisibleDistribution,
 } from './boltzmann-machine'
-import {
-  checkFiniteArray,
-  checkNonNegativeNumber,
-  checkPositiveInteger,
-  checkPositiveNumber,
-} from './internal/numeric'
+import { checkNonNegativeNumber, checkPositiveInteger, checkPositiveNumber } from './internal/numeric'
 
 /**
  * How {@link trainBoltzmannMachine} gets the clamped and free statistics: exactly by
@@ -115,9 +111,7 @@ export function trainBoltzmannMachine(
   options: TrainBoltzmannMachineOptions,
 ): TrainBoltzmannMachineResult {
   const op = 'trainBoltzmannMachine'
-  const n = machine.numVisible + machine.numHidden
-  checkFiniteArray(op, 'machine.weights', machine.weights, n * n)
-  checkFiniteArray(op, 'machine.biases', machine.biases, n)
+  const n = checkMachine(op, machine)
   checkPositiveNumber(op, 'learningRate', options.learningRate)
   checkPositiveInteger(op, 'numEpochs', options.numEpochs)
   const momentum = options.momentum ?? 0
