@@ -73,6 +73,7 @@ function naturalOrder(n: number): Int32Array {
  * ```ts
  * asynchronousSweep(networkFromWeights([[0, -1], [-1, 0]]), [-1, -1], { order: [0, 1] }).state // [1, -1]
  * ```
+ * @see Hopfield (1982), PNAS 79, 2554.
  */
 export function asynchronousSweep(
   network: HopfieldNetwork,
@@ -107,6 +108,7 @@ export function asynchronousSweep(
  * ```ts
  * synchronousStep(networkFromWeights([[0, -1], [-1, 0]]), [-1, -1]) // [1, 1]
  * ```
+ * @see Little (1974), Math. Biosci. 19, 101; Hopfield (1982), PNAS 79, 2554.
  */
 export function synchronousStep(network: HopfieldNetwork, state: SpinLike): Int8Array {
   const s = toSpins('synchronousStep', 'state', state, network.size)
@@ -154,6 +156,7 @@ function checkTemperature(op: string, temperature: number): void {
  * ```ts
  * const { state } = glauberSweep(net, probe, { temperature: 0.5, key: key(1) })
  * ```
+ * @see Glauber (1963), J. Math. Phys. 4, 294; Amit, Gutfreund and Sompolinsky (1985), Phys. Rev. A 32, 1007.
  */
 export function glauberSweep(
   network: HopfieldNetwork,

@@ -196,6 +196,7 @@ export interface BitStabilityPoint {
  * ```ts
  * bitStability({ size: 500, loads: [0.1, 0.14, 0.25], key: key(1) })
  * ```
+ * @see Hertz, Krogh and Palmer (1991), Introduction to the Theory of Neural Computation, §2.2.
  */
 export function bitStability(options: BitStabilityOptions): BitStabilityPoint[] {
   const op = 'bitStability'

@@ -146,6 +146,7 @@ export type HopfieldLayerParams = {
  * ```ts
  * validateHopfieldLayerConfig({ inputSize: 2, hiddenSize: 8, patternCount: 4, outputSize: 2 }).beta // 1/√8
  * ```
+ * @see Ramsauer et al. (2020), arXiv:2008.02217, §3.
  */
 export function validateHopfieldLayerConfig(config: HopfieldLayerConfig): Required<HopfieldLayerConfig> {
   const op = 'validateHopfieldLayerConfig'

@@ -73,6 +73,7 @@ export function createNetwork(size: number, options: NetworkOptions = {}): Hopfi
  * ```ts
  * const flipFlop = networkFromWeights([[0, -1], [-1, 0]])
  * ```
+ * @see Hopfield (1982), PNAS 79, 2554.
  */
 export function networkFromWeights(
   weights: readonly ArrayLike<number>[],
@@ -113,6 +114,7 @@ export function networkFromWeights(
  * ```ts
  * const biased = withThresholds(net, new Float64Array(net.size).fill(0.1))
  * ```
+ * @see Hopfield (1982), PNAS 79, 2554.
  */
 export function withThresholds(network: HopfieldNetwork, thresholds: ArrayLike<number>): HopfieldNetwork {
   return {
@@ -319,6 +321,7 @@ export function pseudoInverseNetwork(
  * ```ts
  * energy(networkFromWeights([[0, -1], [-1, 0]]), [-1, -1]) // +1
  * ```
+ * @see Hopfield (1982), PNAS 79, 2554, Eq. 7.
  */
 export function energy(network: HopfieldNetwork, state: SpinLike): number {
   const s = toSpins('energy', 'state', state, network.size)
@@ -352,6 +355,7 @@ export function energyOf(network: HopfieldNetwork, s: Int8Array): number {
  * ```ts
  * const h = localFields(net, probe)
  * ```
+ * @see Hopfield (1982), PNAS 79, 2554.
  */
 export function localFields(network: HopfieldNetwork, state: SpinLike): Float64Array {
   const s = toSpins('localFields', 'state', state, network.size)

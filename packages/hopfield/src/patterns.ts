@@ -24,6 +24,7 @@ import {
  * ```ts
  * const patterns = randomPatterns(key(0), 10, 100)
  * ```
+ * @see Amit, Gutfreund and Sompolinsky (1985), Phys. Rev. Lett. 55, 1530.
  */
 export function randomPatterns(k: Key, count: number, size: number): Int8Array[] {
   checkKey('randomPatterns', 'key', k)
