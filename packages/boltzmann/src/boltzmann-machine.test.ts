@@ -126,38 +126,42 @@ describe('exact enumeration', () => {
     expect(clamped[2 * 3 + 2]).toBeCloseTo(ph, 12)
   })
 
-  test('the KL gradient equals central differences of the exact KL', () => {
-    const m = initBoltzmannMachine({ numVisible: 3, numHidden: 2 }, { key: key(9) })
-    const data = { patterns: [1, 0, 1, 0, 1, 1, 1, 1, 0], probabilities: [0.5, 0.3, 0.2] }
-    const g = exactKlGradient(m, data)
-    expect(g.kl).toBeCloseTo(klDivergence(m, data), 12)
-    const n = 5
-    const h = 1e-5
-    for (const [i, j] of [
-      [0, 1],
-      [2, 4],
-      [3, 4],
-    ]) {
+  for (const temperature of [1, 2]) {
+    test(`T = ${temperature}: the KL gradient equals central differences of the exact KL`, () => {
+      const m = initBoltzmannMachine({ numVisible: 3, numHidden: 2 }, { key: key(9) })
+      const data = { patterns: [1, 0, 1, 0, 1, 1, 1, 1, 0], probabilities: [0.5, 0.3, 0.2] }
+      const options = { temperature }
+      const g = exactKlGradient(m, data, options)
+      expect(g.kl).toBeCloseTo(klDivergence(m, data, options), 12)
+      const n = 5
+      const h = 1e-5
+      for (const [i, j] of [
+        [0, 1],
+        [2, 4],
+        [3, 4],
+      ]) {
+        const plus = structuredClone(m)
+        const minus = structuredClone(m)
+        for (const [a, b] of [
+          [i, j],
+          [j, i],
+        ]) {
+          plus.weights[a * n + b] += h
+          minus.weights[a * n + b] -= h
+        }
+        const numeric = (klDivergence(plus, data, options) - klDivergence(minus, data, options)) / (2 * h)
+        expect(g.weights[i * n + j]).toBeCloseTo(numeric, 7)
+      }
       const plus = structuredClone(m)
       const minus = structuredClone(m)
-      for (const [a, b] of [
-        [i, j],
-        [j, i],
-      ]) {
-        plus.weights[a * n + b] += h
-        minus.weights[a * n + b] -= h
-      }
-      expect(g.weights[i * n + j]).toBeCloseTo(
-        (klDivergence(plus, data) - klDivergence(minus, data)) / (2 * h),
+      plus.biases[3] += h
+      minus.biases[3] -= h
+      expect(g.biases[3]).toBeCloseTo(
+        (klDivergence(plus, data, options) - klDivergence(minus, data, options)) / (2 * h),
         7,
       )
-    }
-    const plus = structuredClone(m)
-    const minus = structuredClone(m)
-    plus.biases[3] += h
-    minus.biases[3] -= h
-    expect(g.biases[3]).toBeCloseTo((klDivergence(plus, data) - klDivergence(minus, data)) / (2 * h), 7)
-  })
+    })
+  }
 })
 
 describe('annealing then sampling', () => {
