@@ -1,7 +1,13 @@
-import { InvalidArgumentError } from '@gen/core-tensor'
+import { InvalidArgumentError, key } from '@gen/core-tensor'
 import { describe, expect, test } from 'vitest'
 import { meanFieldOverlap } from './experiments'
-import { criticalLoad, retrievalOverlap, retrievalTemperature, spinGlassTemperature } from './phase-diagram'
+import {
+  criticalLoad,
+  phaseDiagram,
+  retrievalOverlap,
+  retrievalTemperature,
+  spinGlassTemperature,
+} from './phase-diagram'
 
 describe('replica-symmetric theory of the Hopfield model (Amit, Gutfreund and Sompolinsky 1987)', () => {
   test('α_c = 0.1379 at T = 0, with m = 0.967 there', () => {
@@ -48,5 +54,29 @@ describe('replica-symmetric theory of the Hopfield model (Amit, Gutfreund and So
     expect(retrievalOverlap(0.1, 0.02)).toBeCloseTo(erf(low), 2)
     expect(retrievalOverlap(0.2, 0.1)).toBe(0)
     expect(() => retrievalOverlap(0.1, 0)).toThrow(InvalidArgumentError)
+  })
+
+  test('phaseDiagram returns theory on its own load grid and checks its options', () => {
+    const diagram = phaseDiagram({
+      size: 60,
+      loads: [0.05],
+      temperatures: [0.3, 2],
+      key: key(1),
+      sweeps: 5,
+      theoryLoads: [0, 0.05, 0.1, 0.2],
+    })
+    expect(diagram.points.map((p) => [p.load, p.temperature])).toEqual([
+      [0.05, 0.3],
+      [0.05, 2],
+    ])
+    expect(diagram.theory.map((t) => t.load)).toEqual([0, 0.05, 0.1, 0.2])
+    expect(diagram.theory[0]).toEqual({ load: 0, spinGlassTemperature: 1, retrievalTemperature: 1 })
+    expect(diagram.theory[3].retrievalTemperature).toBe(0)
+    expect(() => phaseDiagram({ size: 60, loads: [0.05], temperatures: [0], key: key(1) })).toThrow(
+      /phaseDiagram: temperatures must hold values > 0, got 0/,
+    )
+    expect(() => phaseDiagram({ size: 60, loads: [], temperatures: [1], key: key(1) })).toThrow(
+      /phaseDiagram: loads must be a non-empty list, got an array of length 0/,
+    )
   })
 })

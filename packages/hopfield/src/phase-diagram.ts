@@ -210,6 +210,8 @@ export interface PhaseDiagramOptions {
   retrievalThreshold?: number
   /** Edwards–Anderson q above which a non-retrieval run counts as frozen; default 0.2. */
   glassThreshold?: number
+  /** Loads at which to evaluate the theory lines (e.g. a fine grid for a smooth curve); default `loads`. */
+  theoryLoads?: readonly number[]
 }
 
 /** One simulated point of {@link phaseDiagram}. */
@@ -235,7 +237,7 @@ export interface PhasePoint {
 export interface PhaseDiagram {
   /** One point per (load, temperature), loads outermost. */
   points: PhasePoint[]
-  /** Theory on the same loads: T_g = 1 + √α and T_M(α) of the replica-symmetric solution. */
+  /** Theory at `theoryLoads` (default the simulated loads): T_g = 1 + √α and T_M(α) of the replica-symmetric solution. */
   theory: { load: number; spinGlassTemperature: number; retrievalTemperature: number }[]
   /** α_c at T = 0. */
   criticalLoad: number
@@ -283,6 +285,16 @@ export function phaseDiagram(options: PhaseDiagramOptions): PhaseDiagram {
       checkFinite(op, name, v)
       if (!(v > 0)) throw new InvalidArgumentError(op, name, `must hold values > 0, got ${v}`)
     }
+  }
+  if (options.theoryLoads !== undefined) {
+    if (!isList(options.theoryLoads) || options.theoryLoads.length === 0) {
+      throw new InvalidArgumentError(
+        op,
+        'theoryLoads',
+        `must be a non-empty list, got ${describeValue(options.theoryLoads)}`,
+      )
+    }
+    for (const v of options.theoryLoads) checkLoad(op, v)
   }
   const burnIn = options.burnIn ?? 20
   if (!Number.isSafeInteger(burnIn) || burnIn < 0) {
@@ -338,7 +350,7 @@ export function phaseDiagram(options: PhaseDiagramOptions): PhaseDiagram {
       })
     })
   })
-  const theory = options.loads.map((load) => ({
+  const theory = (options.theoryLoads ?? options.loads).map((load) => ({
     load,
     spinGlassTemperature: spinGlassTemperature(load),
     retrievalTemperature: retrievalTemperature(load),
