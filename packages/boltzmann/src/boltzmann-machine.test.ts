@@ -1,6 +1,7 @@
-import { InvalidArgumentError, key } from '@gen/core-tensor'
+import { fold, InvalidArgumentError, key } from '@gen/core-tensor'
 import { describe, expect, test } from 'vitest'
 import {
+  annealBoltzmannMachine,
   annealingSchedule,
   boltzmannEnergy,
   encoderAccuracy,
@@ -195,6 +196,68 @@ describe('annealing then sampling', () => {
     const a = sampledStatistics(m, { key: key(2) })
     expect(sampledStatistics(m, { key: key(2) })).toEqual(a)
     expect(sampledStatistics(m, { key: key(3) })).not.toEqual(a)
+  })
+
+  test('annealing to T = 0.05 finds the exact ground state of a 16-unit spin glass in most runs', () => {
+    // a spin glass in 0/1 form: w_ij = 4 J_ij, b_i = −2 Σ_j J_ij with J_ij ~ U(−1, 1) has no field bias towards either state
+    const n = 16
+    const m = initBoltzmannMachine({ numVisible: n, numHidden: 0 }, { key: key(21), initScale: 4 })
+    for (let i = 0; i < n; i++) {
+      let row = 0
+      for (let j = 0; j < n; j++) row += m.weights[i * n + j]
+      m.biases[i] = -row / 2
+    }
+    let best = Infinity
+    for (let s = 0; s < 2 ** n; s++) best = Math.min(best, boltzmannEnergy(m, bitsOf(s, n)))
+    const schedule = annealingSchedule({
+      startTemperature: 10,
+      endTemperature: 0.05,
+      numSteps: 40,
+      sweepsPerStep: 2,
+    })
+    const numRuns = 40
+    let found = 0
+    const quenched = { found: 0 }
+    for (let r = 0; r < numRuns; r++) {
+      const state = annealBoltzmannMachine(m, { key: fold(key(22), r), schedule })
+      expect(boltzmannEnergy(m, state)).toBeGreaterThanOrEqual(best - 1e-12)
+      if (boltzmannEnergy(m, state) < best + 1e-9) found += 1
+      // a quench (straight to T = 0.05) from the same starting states, for comparison
+      const q = annealBoltzmannMachine(m, {
+        key: fold(key(22), r),
+        schedule: [{ temperature: 0.05, numSweeps: 80 }],
+      })
+      if (boltzmannEnergy(m, q) < best + 1e-9) quenched.found += 1
+    }
+    console.info(
+      `annealing found the ground state in ${found}/${numRuns} runs, a quench in ${quenched.found}/${numRuns}`,
+    )
+    expect(found).toBeGreaterThanOrEqual(0.75 * numRuns)
+    expect(found).toBeGreaterThan(quenched.found)
+  })
+
+  test('annealing with the visible units clamped moves only the hidden units, and at T = 2 samples P(h | v)', () => {
+    const m = initBoltzmannMachine({ numVisible: 2, numHidden: 2 }, { key: key(30), initScale: 1.5 })
+    const v = [1, 0]
+    // exact P(h | v) over the four hidden states, from the energies
+    const weights = [0, 1, 2, 3].map((h) => Math.exp(-boltzmannEnergy(m, [...v, ...bitsOf(h, 2)]) / 2))
+    const z = weights.reduce((a, b) => a + b, 0)
+    const numRuns = 4000
+    const counts = [0, 0, 0, 0]
+    for (let r = 0; r < numRuns; r++) {
+      const state = annealBoltzmannMachine(m, {
+        key: fold(key(31), r),
+        schedule: [{ temperature: 2, numSweeps: 5 }],
+        clampVisible: v,
+      })
+      expect([state[0], state[1]]).toEqual(v)
+      counts[state[2] + 2 * state[3]] += 1
+    }
+    // chi-square with 3 degrees of freedom, below its 0.001 quantile 16.27
+    let chi2 = 0
+    for (let h = 0; h < 4; h++)
+      chi2 += (counts[h] - (numRuns * weights[h]) / z) ** 2 / ((numRuns * weights[h]) / z)
+    expect(chi2).toBeLessThan(16.27)
   })
 
   test('annealingSchedule is geometric from start to end', () => {

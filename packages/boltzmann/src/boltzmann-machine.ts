@@ -827,6 +827,102 @@ function gibbsSweepInPlace(machine: BoltzmannMachine, state: Float64Array, sweep
 }
 
 /**
+ * Options of {@link annealBoltzmannMachine}.
+ *
+ * @example
+ * ```ts
+ * const options: AnnealOptions = { key: key(0), schedule: annealingSchedule({ startTemperature: 20, endTemperature: 0.1, numSteps: 30 }) }
+ * ```
+ */
+export interface AnnealOptions {
+  /**
+   * Key of the run: the random starting state (when `initialState` is absent) uses
+   * `uniformFloats(fold(key, 0), n, 'float64')` (unit on when u < 1/2), and sweep t (1-based,
+   * counted over the whole schedule) uses `uniformFloats(fold(key, t), n, 'float64')`.
+   */
+  readonly key: Key
+  /** The temperatures and sweeps to run, hottest first (see {@link annealingSchedule}). */
+  readonly schedule: readonly AnnealingStep[]
+  /** Starting state [n] of 0/1 (default: random). */
+  readonly initialState?: ArrayLike<number>
+  /** When given, a 0/1 pattern [V] the visible units are held at; only hidden units move. */
+  readonly clampVisible?: ArrayLike<number>
+}
+
+/**
+ * Simulated annealing (Kirkpatrick, Gelatt & Vecchi 1983) as used by Ackley, Hinton & Sejnowski
+ * (1985) to search for low-energy states: sequential Gibbs sweeps in unit order, unit k turning
+ * on with P(x_k = 1) = 1 / (1 + exp(−ΔE_k / T)), ΔE_k = b_k + Σ_j w_kj x_j, while T follows the
+ * schedule. As T → 0 the state settles in a (local) minimum of E.
+ *
+ * @param machine - the Boltzmann machine (n units)
+ * @param options - {@link AnnealOptions}
+ * @returns the final state, Float64Array [n] of 0/1 (visible units first)
+ * @throws InvalidArgumentError for a bad schedule, a non-binary initial state or clamp pattern, or
+ *   one of the wrong length
+ * @example
+ * ```ts
+ * import { key } from '@gen/core-tensor'
+ * const schedule = annealingSchedule({ startTemperature: 10, endTemperature: 0.05, numSteps: 40, sweepsPerStep: 2 })
+ * const state = annealBoltzmannMachine(machine, { key: key(3), schedule })
+ * boltzmannEnergy(machine, state) // near the minimum energy
+ * ```
+ */
+export function annealBoltzmannMachine(machine: BoltzmannMachine, options: AnnealOptions): Float64Array {
+  const op = 'annealBoltzmannMachine'
+  const n = checkMachine(op, machine)
+  if (options.schedule.length === 0) {
+    throw new InvalidArgumentError(op, 'schedule', 'must have at least one step, got 0')
+  }
+  for (const step of options.schedule) {
+    checkTemperature(op, step.temperature)
+    checkPositiveInteger(op, 'schedule.numSweeps', step.numSweeps)
+  }
+  const state = new Float64Array(n)
+  if (options.initialState === undefined) {
+    const u = uniformFloats(fold(options.key, 0), n, 'float64')
+    for (let i = 0; i < n; i++) state[i] = u[i] < 0.5 ? 1 : 0
+  } else {
+    if (options.initialState.length !== n) {
+      throw new InvalidArgumentError(
+        op,
+        'initialState',
+        `must have length ${n}, got ${options.initialState.length}`,
+      )
+    }
+    checkBinaryRows(op, 'initialState', options.initialState, n)
+    state.set(options.initialState)
+  }
+  let firstFree = 0
+  if (options.clampVisible !== undefined) {
+    const V = machine.numVisible
+    if (options.clampVisible.length !== V) {
+      throw new InvalidArgumentError(
+        op,
+        'clampVisible',
+        `must have length ${V}, got ${options.clampVisible.length}`,
+      )
+    }
+    checkBinaryRows(op, 'clampVisible', options.clampVisible, V)
+    for (let i = 0; i < V; i++) state[i] = options.clampVisible[i]
+    firstFree = V
+  }
+  let t = 1
+  for (const step of options.schedule) {
+    for (let s = 0; s < step.numSweeps; s++, t++) {
+      const uniforms = uniformFloats(fold(options.key, t), n, 'float64')
+      gibbsSweepInPlace(machine, state, {
+        firstFree,
+        temperature: step.temperature,
+        uniforms,
+        uniformOffset: 0,
+      })
+    }
+  }
+  return state
+}
+
+/**
  * Options of {@link sampledStatistics}.
  *
  * @example

@@ -28,6 +28,7 @@ export {
   klDivergence,
   annealingSchedule,
   sampledStatistics,
+  annealBoltzmannMachine,
   encoderAccuracy,
   type BoltzmannMachineConfig,
   type BoltzmannMachine,
@@ -37,6 +38,7 @@ export {
   type KlGradient,
   type AnnealingStep,
   type SampledStatisticsOptions,
+  type AnnealOptions,
 } from './boltzmann-machine'
 
 export {
