@@ -90,6 +90,40 @@ describe('every algorithm against exact enumeration of the 4x4 torus (oracle §2
   })
 })
 
+describe('error bars are calibrated', () => {
+  test.each(['metropolis', 'swendsen-wang'] as const)(
+    '%s: the spread of 64 independent 4x4 runs at T = 2.5 matches the reported errors',
+    (algorithm) => {
+      const ex = exactObservables(g4, 2.5)
+      const runs = 64
+      const z: number[] = []
+      const means: number[] = []
+      const errors: number[] = []
+      for (let r = 0; r < runs; r++) {
+        const o = simulate(squareLattice(4), {
+          temperature: 2.5,
+          key: key(5000 + r),
+          sweeps: 4096,
+          algorithm,
+        }).observables
+        z.push((o.e.value - ex.e) / o.e.error)
+        means.push(o.e.value)
+        errors.push(o.e.error)
+      }
+      const mean = means.reduce((a, b) => a + b, 0) / runs
+      const spread = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / (runs - 1))
+      const rms = Math.sqrt(errors.reduce((a, b) => a + b * b, 0) / runs)
+      // The sample spread of 64 runs is known to ±9% (1/sqrt(2·63)); gate at ±30%.
+      expect(spread / rms).toBeGreaterThan(0.7)
+      expect(spread / rms).toBeLessThan(1.3)
+      // The grand mean is exact within 4 of its own standard errors, spread/√64.
+      expect(Math.abs(mean - ex.e)).toBeLessThan((4 * spread) / Math.sqrt(runs))
+      // About 95% of |z| < 2 (Student t with 31 degrees of freedom: 94.6%); allow down to 85%.
+      expect(z.filter((v) => Math.abs(v) < 2).length).toBeGreaterThanOrEqual(Math.floor(0.85 * runs))
+    },
+  )
+})
+
 describe('Kawasaki samples the fixed-M ensemble', () => {
   test.each([
     [0, 2],
