@@ -108,3 +108,9 @@ export {
   type AttractorClass,
   type SpuriousCensus,
 } from './attractors'
+export {
+  synchronousRecallBatch,
+  type BatchRecallOptions,
+  type BatchRecallOutcome,
+  type BatchRecallResult,
+} from './batch-recall'
