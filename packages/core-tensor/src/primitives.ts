@@ -24,6 +24,8 @@ export type PrimitiveName =
   | 'scatterAdd'
   | 'matmul'
   | 'conv2d'
+  | 'conv2dBackwardInput'
+  | 'conv2dBackwardFilter'
   | 'reshape'
   | 'permute'
   | 'expand'
@@ -165,6 +167,44 @@ export function fusedConv2dP(
   if (fused === undefined) return null
   const handle = fused(x.view('conv2d'), w.view('conv2d'), params)
   return record('conv2d', [x, w], tensorFromHandle(x.backend, handle, outShape, x.dtype), { params })
+}
+
+/**
+ * The backend's fused input gradient of conv2d (`dx` of shape `xShape` from `dy` and `w`), or
+ * null when it has none.
+ */
+export function fusedConv2dBackwardInputP(
+  dy: Tensor,
+  w: Tensor,
+  params: Conv2dParams,
+  xShape: readonly number[],
+): Tensor | null {
+  sameBackend('conv2d', [dy, w])
+  const fused = dy.backend.fused?.conv2dBackwardInput
+  if (fused === undefined) return null
+  const handle = fused(dy.view('conv2d'), w.view('conv2d'), params, xShape)
+  return record('conv2dBackwardInput', [dy, w], tensorFromHandle(dy.backend, handle, xShape, dy.dtype), {
+    params,
+  })
+}
+
+/**
+ * The backend's fused filter gradient of conv2d (`dw` of shape `wShape` from `x` and `dy`), or
+ * null when it has none.
+ */
+export function fusedConv2dBackwardFilterP(
+  x: Tensor,
+  dy: Tensor,
+  params: Conv2dParams,
+  wShape: readonly number[],
+): Tensor | null {
+  sameBackend('conv2d', [x, dy])
+  const fused = x.backend.fused?.conv2dBackwardFilter
+  if (fused === undefined) return null
+  const handle = fused(x.view('conv2d'), dy.view('conv2d'), params, wShape)
+  return record('conv2dBackwardFilter', [x, dy], tensorFromHandle(x.backend, handle, wShape, x.dtype), {
+    params,
+  })
 }
 
 /** A view sharing `x`'s buffer. */

@@ -23,7 +23,7 @@ import {
   reduceP,
 } from '../primitives'
 import type { Conv2dParams } from '../backend/spec'
-import { conv2dInputGrad, conv2dWeightGrad } from '../ops/conv-core'
+import { conv2dCore, conv2dInputGrad, conv2dWeightGrad } from '../ops/conv-core'
 import type { TapeNode } from '../runtime'
 import type { Tensor } from '../tensor'
 
@@ -195,5 +195,17 @@ export const rules: Record<string, Rule> = {
     const [x, w] = n.inputs
     const params = n.attrs.params as Conv2dParams
     return [conv2dInputGrad(g, w, params, x.shape), conv2dWeightGrad(x, g, params, w.shape)]
+  },
+  // dx = Aᵀ(w)·dy is linear in each operand: ⟨dx, G⟩ = ⟨dy, conv2d(G, w)⟩
+  conv2dBackwardInput: (n, g) => {
+    const [dy, w] = n.inputs
+    const params = n.attrs.params as Conv2dParams
+    return [conv2dCore(g, w, params), conv2dWeightGrad(g, dy, params, w.shape)]
+  },
+  // ⟨dw, G⟩ = ⟨conv2d(x, G), dy⟩
+  conv2dBackwardFilter: (n, g) => {
+    const [x, dy] = n.inputs
+    const params = n.attrs.params as Conv2dParams
+    return [conv2dInputGrad(dy, g, params, x.shape), conv2dCore(x, g, params)]
   },
 }

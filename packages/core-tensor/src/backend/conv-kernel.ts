@@ -1,8 +1,10 @@
 /**
- * The host 2-D convolution kernel (internal): im2col into a column matrix, then one GEMM per
+ * The host 2-D convolution kernels (internal): im2col into a column matrix, then one GEMM per
  * group (Chellapilla, Puri & Simard 2006, "High Performance Convolutional Neural Networks for
- * Document Processing"). The GEMM is a parameter so that the float32 `cpu` backend runs the
- * WebAssembly SIMD kernel and tests can run the same code in float64.
+ * Document Processing"); the two gradients are GEMMs against the same column matrix (the
+ * filter gradient) or a GEMM followed by col2im (the input gradient), as in Caffe. The GEMM
+ * is a parameter so that the float32 `cpu` backend runs the WebAssembly SIMD kernel and tests
+ * can run the same code in float64.
  *
  * Legend: x [N, C, H, W], w [O, Cg, kH, kW] with Cg = C / groups, Og = O / groups,
  * y [N, O, oH, oW], L = oH·oW, K = Cg·kH·kW. The column matrix of group g is [K, N·L]:
@@ -12,12 +14,25 @@ import type { Conv2dParams } from './spec'
 
 type FloatArray = Float32Array | Float64Array
 
-/** `out[m, n] = a[aOffset + m·k + p] · b[p, n]` summed over p, all row-major and contiguous. */
+/** Sizes and layout of one product `out[m, n] = A[m, k] · B[k, n]` (row-major, contiguous). */
+export interface HostGemmDims {
+  m: number
+  n: number
+  k: number
+  /** First element of A in `a`. */
+  aOffset: number
+  /** `a` holds Aᵀ (k x m). */
+  transposeA?: boolean
+  /** `b` holds Bᵀ (n x k). */
+  transposeB?: boolean
+}
+
+/** A matrix product on host arrays, overwriting `out` (m x n). */
 export type HostGemm<TArray extends FloatArray> = (
   a: TArray,
   b: TArray,
   out: TArray,
-  dims: { m: number; n: number; k: number; aOffset: number },
+  dims: HostGemmDims,
 ) => void
 
 /** Output size of one axis of a convolution, from the padded input size. */
@@ -25,45 +40,36 @@ export function convOutputSize(padded: number, kernel: number, stride: number, d
   return Math.floor((padded - dilation * (kernel - 1) - 1) / stride) + 1
 }
 
-/**
- * Runs the convolution on contiguous host arrays.
- *
- * @param x - contiguous [N, C, H, W]
- * @param xShape - x's shape
- * @param w - contiguous [O, Cg, kH, kW]
- * @param wShape - w's shape
- * @param params - stride, padding [top, bottom, left, right], dilation, groups
- * @param gemm - the matrix product
- * @param alloc - makes a zero-filled array of the element type
- * @returns contiguous [N, O, oH, oW]
- */
-// eslint-disable-next-line max-params -- internal kernel; the arguments are the data and its layout
-export function conv2dHost<TArray extends FloatArray>(
-  x: TArray,
-  xShape: readonly number[],
-  w: TArray,
-  wShape: readonly number[],
-  params: Conv2dParams,
-  gemm: HostGemm<TArray>,
-  alloc: (size: number) => TArray,
-): TArray {
+/** Every size a kernel needs, derived from the shapes and params. */
+interface Geometry {
+  n: number
+  c: number
+  h: number
+  wd: number
+  o: number
+  cg: number
+  kh: number
+  kw: number
+  og: number
+  oh: number
+  ow: number
+  l: number
+  k: number
+  nl: number
+  params: Conv2dParams
+  /** For kernel column j, output columns q in [qLo[j], qHi[j]) read inside x. */
+  qLo: Int32Array
+  qHi: Int32Array
+}
+
+function geometry(xShape: readonly number[], wShape: readonly number[], params: Conv2dParams): Geometry {
   const [n, c, h, wd] = xShape
   const [o, cg, kh, kw] = wShape
-  const { groups } = params
   const [sh, sw] = params.stride
   const [top, bottom, left, right] = params.padding
   const [dh, dw] = params.dilation
   const oh = convOutputSize(h + top + bottom, kh, sh, dh)
   const ow = convOutputSize(wd + left + right, kw, sw, dw)
-  const og = o / groups
-  const l = oh * ow
-  const k = cg * kh * kw
-  const nl = n * l
-  const out = alloc(n * o * l)
-  if (nl === 0 || og === 0) return out
-  const cols = alloc(k * nl)
-  const tmp = alloc(og * nl)
-  // For kernel column j, output columns q in [qLo[j], qHi[j]) read inside x (others are padding).
   const qLo = new Int32Array(kw)
   const qHi = new Int32Array(kw)
   for (let j = 0; j < kw; j++) {
@@ -71,69 +77,229 @@ export function conv2dHost<TArray extends FloatArray>(
     qLo[j] = Math.min(ow, Math.max(0, Math.ceil(-shift / sw)))
     qHi[j] = Math.max(qLo[j], Math.min(ow, Math.floor((wd - 1 - shift) / sw) + 1))
   }
-  for (let g = 0; g < groups; g++) {
-    let row = 0
-    for (let ci = 0; ci < cg; ci++) {
-      const channel = g * cg + ci
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++, row++) {
-          const lo = qLo[j]
-          const hi = qHi[j]
-          const shift = j * dw - left
-          for (let b = 0; b < n; b++) {
-            const plane = (b * c + channel) * h
-            let dst = row * nl + b * l
-            for (let p = 0; p < oh; p++, dst += ow) {
-              const ih = p * sh + i * dh - top
-              if (ih < 0 || ih >= h || lo >= hi) {
-                cols.fill(0, dst, dst + ow)
-                continue
-              }
-              if (lo > 0) cols.fill(0, dst, dst + lo)
-              const src = (plane + ih) * wd + shift
-              if (sw === 1) cols.set(x.subarray(src + lo, src + hi), dst + lo)
-              else for (let q = lo; q < hi; q++) cols[dst + q] = x[src + q * sw]
-              if (hi < ow) cols.fill(0, dst + hi, dst + ow)
-            }
+  const l = oh * ow
+  return {
+    n,
+    c,
+    h,
+    wd,
+    o,
+    cg,
+    kh,
+    kw,
+    og: o / params.groups,
+    oh,
+    ow,
+    l,
+    k: cg * kh * kw,
+    nl: n * l,
+    params,
+    qLo,
+    qHi,
+  }
+}
+
+/**
+ * Walks the column matrix of group `g` one (row, n, p) run of oW columns at a time:
+ * `visit(col, xStart, lo, hi)` gets the index of the run's first column, and the x index of
+ * column q is `xStart + q·sW` for q in [lo, hi) (the rest read padding); a run that reads only
+ * padding comes with lo = hi = 0.
+ */
+function forEachRun(
+  geo: Geometry,
+  g: number,
+  visit: (col: number, xStart: number, lo: number, hi: number) => void,
+): void {
+  const { n, c, h, wd, cg, kh, kw, oh, ow, l, nl, qLo, qHi, params } = geo
+  const [sh] = params.stride
+  const [top, , left] = params.padding
+  const [dh, dw] = params.dilation
+  let row = 0
+  for (let ci = 0; ci < cg; ci++) {
+    const channel = g * cg + ci
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++, row++) {
+        const shift = j * dw - left
+        for (let b = 0; b < n; b++) {
+          const plane = (b * c + channel) * h
+          let col = row * nl + b * l
+          for (let p = 0; p < oh; p++, col += ow) {
+            const ih = p * sh + i * dh - top
+            if (ih < 0 || ih >= h) visit(col, 0, 0, 0)
+            else visit(col, (plane + ih) * wd + shift, qLo[j], qHi[j])
           }
         }
       }
     }
-    gemm(w, cols, tmp, { m: og, n: nl, k, aOffset: g * og * k })
-    // tmp [Og, N·L] → y[b, g·Og + oi, :]
-    for (let oi = 0; oi < og; oi++) {
-      for (let b = 0; b < n; b++) {
-        const src = oi * nl + b * l
-        out.set(tmp.subarray(src, src + l), (b * o + g * og + oi) * l)
-      }
+  }
+}
+
+/** Fills `cols` [K, N·L] with group g's column matrix of x. */
+function im2col<TArray extends FloatArray>(geo: Geometry, x: TArray, g: number, cols: TArray): void {
+  const { ow } = geo
+  const sw = geo.params.stride[1]
+  forEachRun(geo, g, (col, src, lo, hi) => {
+    for (let q = 0; q < lo; q++) cols[col + q] = 0
+    for (let q = lo, s = src + lo * sw; q < hi; q++, s += sw) cols[col + q] = x[s]
+    for (let q = hi; q < ow; q++) cols[col + q] = 0
+  })
+}
+
+/** The adjoint of im2col: adds group g's column matrix `cols` into dx. */
+function col2im<TArray extends FloatArray>(geo: Geometry, cols: TArray, g: number, dx: TArray): void {
+  const sw = geo.params.stride[1]
+  forEachRun(geo, g, (col, dst, lo, hi) => {
+    for (let q = lo, d = dst + lo * sw; q < hi; q++, d += sw) dx[d] += cols[col + q]
+  })
+}
+
+/** dyg [Og, N·L] ← dy [N, O, L] for group g. */
+function gatherGroup<TArray extends FloatArray>(geo: Geometry, dy: TArray, g: number, dyg: TArray): void {
+  const { n, o, og, l, nl } = geo
+  for (let oi = 0; oi < og; oi++)
+    for (let b = 0; b < n; b++) {
+      const src = (b * o + g * og + oi) * l
+      dyg.set(dy.subarray(src, src + l), oi * nl + b * l)
     }
+}
+
+/** y [N, O, L] ← yg [Og, N·L] for group g. */
+function scatterGroup<TArray extends FloatArray>(geo: Geometry, yg: TArray, g: number, y: TArray): void {
+  const { n, o, og, l, nl } = geo
+  for (let oi = 0; oi < og; oi++)
+    for (let b = 0; b < n; b++) {
+      const src = oi * nl + b * l
+      y.set(yg.subarray(src, src + l), (b * o + g * og + oi) * l)
+    }
+}
+
+/** How a host kernel computes: the GEMM and an allocator of zero-filled arrays. */
+export interface HostConvMath<TArray extends FloatArray> {
+  gemm: HostGemm<TArray>
+  alloc: (size: number) => TArray
+}
+
+/** One operand of a host kernel: contiguous values and their shape. */
+export interface HostOperand<TArray extends FloatArray> {
+  data: TArray
+  shape: readonly number[]
+}
+
+/**
+ * The convolution `y = conv2d(x, w)`: per group, im2col then `y_g = W_g · cols`.
+ *
+ * @param x - contiguous [N, C, H, W]
+ * @param w - contiguous [O, Cg, kH, kW]
+ * @param params - stride, padding [top, bottom, left, right], dilation, groups
+ * @param math - the GEMM and allocator
+ * @returns contiguous [N, O, oH, oW]
+ */
+export function conv2dHost<TArray extends FloatArray>(
+  x: HostOperand<TArray>,
+  w: HostOperand<TArray>,
+  params: Conv2dParams,
+  math: HostConvMath<TArray>,
+): TArray {
+  const geo = geometry(x.shape, w.shape, params)
+  const { og, k, nl } = geo
+  const out = math.alloc(geo.n * geo.o * geo.l)
+  if (nl === 0 || og === 0) return out
+  const cols = math.alloc(k * nl)
+  const tmp = math.alloc(og * nl)
+  for (let g = 0; g < params.groups; g++) {
+    im2col(geo, x.data, g, cols)
+    math.gemm(w.data, cols, tmp, { m: og, n: nl, k, aOffset: g * og * k })
+    scatterGroup(geo, tmp, g, out)
   }
   return out
 }
 
 /**
+ * The filter gradient `dw = ∂⟨conv2d(x, w), dy⟩/∂w`: per group, `dw_g = dy_g · colsᵀ`.
+ *
+ * @param x - contiguous [N, C, H, W]
+ * @param dy - contiguous [N, O, oH, oW]
+ * @param params - as the forward convolution
+ * @param math - the GEMM and allocator; `wShape` is carried in `dwShape`
+ * @returns contiguous dw with `dwShape` [O, Cg, kH, kW]
+ */
+export function conv2dBackwardFilterHost<TArray extends FloatArray>(
+  x: HostOperand<TArray>,
+  dy: HostOperand<TArray>,
+  params: Conv2dParams & { dwShape: readonly number[] },
+  math: HostConvMath<TArray>,
+): TArray {
+  const geo = geometry(x.shape, params.dwShape, params)
+  const { og, k, nl } = geo
+  const dw = math.alloc(geo.o * k)
+  if (nl === 0 || og === 0) return dw
+  const cols = math.alloc(k * nl)
+  const dyg = math.alloc(og * nl)
+  const part = math.alloc(og * k)
+  for (let g = 0; g < params.groups; g++) {
+    im2col(geo, x.data, g, cols)
+    gatherGroup(geo, dy.data, g, dyg)
+    math.gemm(dyg, cols, part, { m: og, n: k, k: nl, aOffset: 0, transposeB: true })
+    dw.set(part, g * og * k)
+  }
+  return dw
+}
+
+/**
+ * The input gradient `dx = ∂⟨conv2d(x, w), dy⟩/∂x` (the transposed convolution of dy): per
+ * group, `dcols = W_gᵀ · dy_g`, then col2im adds the columns back into place.
+ *
+ * @param dy - contiguous [N, O, oH, oW]
+ * @param w - contiguous [O, Cg, kH, kW]
+ * @param params - as the forward convolution, plus the input shape `dxShape` [N, C, H, W]
+ * @param math - the GEMM and allocator
+ * @returns contiguous dx with `dxShape`
+ */
+export function conv2dBackwardInputHost<TArray extends FloatArray>(
+  dy: HostOperand<TArray>,
+  w: HostOperand<TArray>,
+  params: Conv2dParams & { dxShape: readonly number[] },
+  math: HostConvMath<TArray>,
+): TArray {
+  const geo = geometry(params.dxShape, w.shape, params)
+  const { og, k, nl } = geo
+  const dx = math.alloc(geo.n * geo.c * geo.h * geo.wd)
+  if (nl === 0 || og === 0) return dx
+  const dcols = math.alloc(k * nl)
+  const dyg = math.alloc(og * nl)
+  for (let g = 0; g < params.groups; g++) {
+    gatherGroup(geo, dy.data, g, dyg)
+    math.gemm(w.data, dyg, dcols, { m: k, n: nl, k: og, aOffset: g * og * k, transposeA: true })
+    col2im(geo, dcols, g, dx)
+  }
+  return dx
+}
+
+/**
  * A plain triple-loop GEMM (float64 in tests, the oracle for the fast one).
  *
- * @param a - [m, k] from `aOffset`
- * @param b - [k, n]
+ * @param a - A (or Aᵀ with `transposeA`) from `aOffset`
+ * @param b - B (or Bᵀ with `transposeB`)
  * @param out - [m, n], overwritten
- * @param dims - sizes and A's offset
+ * @param dims - sizes, A's offset and the transposes
  */
 export function naiveGemm<TArray extends FloatArray>(
   a: TArray,
   b: TArray,
   out: TArray,
-  dims: { m: number; n: number; k: number; aOffset: number },
+  dims: HostGemmDims,
 ): void {
   const { m, n, k, aOffset } = dims
-  out.fill(0, 0, m * n)
+  const ta = dims.transposeA === true
+  const tb = dims.transposeB === true
   for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) {
-      const av = a[aOffset + i * k + p]
-      if (av === 0) continue
-      const bRow = p * n
-      const cRow = i * n
-      for (let j = 0; j < n; j++) out[cRow + j] += av * b[bRow + j]
+    for (let j = 0; j < n; j++) {
+      let acc = 0
+      for (let p = 0; p < k; p++) {
+        const av = ta ? a[aOffset + p * m + i] : a[aOffset + i * k + p]
+        acc += av * (tb ? b[j * k + p] : b[p * n + j])
+      }
+      out[i * n + j] = acc
     }
   }
 }

@@ -1,6 +1,11 @@
 import type { DType } from '../dtype'
 import { matmulF32 } from '../kernels/index'
-import { conv2dHost } from './conv-kernel'
+import {
+  conv2dBackwardFilterHost,
+  conv2dBackwardInputHost,
+  conv2dHost,
+  type HostConvMath,
+} from './conv-kernel'
 import { gemmScratch, sgemm } from './cpu-matmul'
 import { HostBackend, binaryFunctions, binaryOutDType, unaryFunctions } from './host'
 import type { BackendV1, BinaryOp, BufferHandle, Conv2dParams, StridedView, UnaryOp } from './spec'
@@ -53,6 +58,13 @@ function binaryLoop(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32
   }
 }
 
+/** The conv kernels' GEMM: the WebAssembly SIMD matmul (`matmulF32`). */
+const wasmMath: HostConvMath<Float32Array> = {
+  gemm: (a, b, out, { m, n, k, aOffset, transposeA, transposeB }) =>
+    matmulF32(a, b, out, { m, n, k, offsetA: aOffset, transposeA, transposeB }),
+  alloc: (size) => new Float32Array(size),
+}
+
 /**
  * The fast float32 CPU backend: contiguous fast paths for elementwise ops, a broadcast fast
  * path for `x op row` patterns, and a packed, cache-blocked matmul (see cpu-matmul.ts).
@@ -60,7 +72,28 @@ function binaryLoop(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32
 class CpuBackend extends HostBackend {
   readonly fused = {
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
-    conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle => this.conv2d(x, w, params),
+    conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle =>
+      this.wrap('float32', conv2dHost(this.operand(x), this.operand(w), params, wasmMath)),
+    conv2dBackwardInput: (
+      dy: StridedView,
+      w: StridedView,
+      params: Conv2dParams,
+      xShape: readonly number[],
+    ): BufferHandle =>
+      this.wrap(
+        'float32',
+        conv2dBackwardInputHost(this.operand(dy), this.operand(w), { ...params, dxShape: xShape }, wasmMath),
+      ),
+    conv2dBackwardFilter: (
+      x: StridedView,
+      dy: StridedView,
+      params: Conv2dParams,
+      wShape: readonly number[],
+    ): BufferHandle =>
+      this.wrap(
+        'float32',
+        conv2dBackwardFilterHost(this.operand(x), this.operand(dy), { ...params, dwShape: wShape }, wasmMath),
+      ),
   }
 
   constructor() {
@@ -118,20 +151,9 @@ class CpuBackend extends HostBackend {
     return this.wrap(dtype, out)
   }
 
-  /** im2col + the WebAssembly SIMD GEMM (`matmulF32`), one product per group. */
-  private conv2d(x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle {
-    const xv = this.gatherView(x) as Float32Array
-    const wv = this.gatherView(w) as Float32Array
-    const out = conv2dHost(
-      xv,
-      x.shape,
-      wv,
-      w.shape,
-      params,
-      (a, b, c, { m, n, k, aOffset }) => matmulF32(a, b, c, { m, n, k, offsetA: aOffset }),
-      (size) => new Float32Array(size),
-    )
-    return this.wrap('float32', out)
+  /** A view's values in logical order (no copy when contiguous) with its shape. */
+  private operand(v: StridedView): { data: Float32Array; shape: readonly number[] } {
+    return { data: this.gatherView(v) as Float32Array, shape: v.shape }
   }
 
   /** Batched packed GEMM; float32 only (other dtypes go through the naive loop). */

@@ -88,6 +88,27 @@ export interface FusedKernels {
    * (zero outside x), where `g = ⌊o / (O/groups)⌋`.
    */
   conv2d?: (x: StridedView, w: StridedView, params: Conv2dParams) => BufferHandle
+  /**
+   * The input gradient of `conv2d`: `dx = ∂⟨conv2d(x, w), dy⟩/∂x` for `dy`: [N, O, oH, oW]
+   * and `w`: [O, C/groups, kH, kW], as a contiguous buffer of `xShape` [N, C, H, W] (the
+   * transposed convolution of dy).
+   */
+  conv2dBackwardInput?: (
+    dy: StridedView,
+    w: StridedView,
+    params: Conv2dParams,
+    xShape: readonly number[],
+  ) => BufferHandle
+  /**
+   * The filter gradient of `conv2d`: `dw = ∂⟨conv2d(x, w), dy⟩/∂w` for `x`: [N, C, H, W] and
+   * `dy`: [N, O, oH, oW], as a contiguous buffer of `wShape` [O, C/groups, kH, kW].
+   */
+  conv2dBackwardFilter?: (
+    x: StridedView,
+    dy: StridedView,
+    params: Conv2dParams,
+    wShape: readonly number[],
+  ) => BufferHandle
 }
 
 /**

@@ -10,6 +10,8 @@ import { convOutputSize } from '../backend/conv-kernel'
 import {
   concatP,
   expandP,
+  fusedConv2dBackwardFilterP,
+  fusedConv2dBackwardInputP,
   fusedConv2dP,
   matmulP,
   permuteP,
@@ -129,6 +131,13 @@ export function convTransposeCore(
 ): Tensor {
   const [cin, coutG, kh, kw] = w.shape
   const groups = params.groups
+  const xShape = [y.shape[0], groups * coutG, outSize[0], outSize[1]]
+  // the fused input gradient applies when conv2d of an x of the output's shape gives y's shape
+  const forward = conv2dShape(xShape, w.shape, params)
+  if (forward[2] === y.shape[2] && forward[3] === y.shape[3]) {
+    const fused = fusedConv2dBackwardInputP(y, w, params, xShape)
+    if (fused !== null) return fused
+  }
   const [dh, dw] = params.dilation
   const [top, , left] = params.padding
   const flipped = sliceP(
@@ -175,6 +184,8 @@ export function conv2dWeightGrad(
   params: Conv2dParams,
   wShape: readonly number[],
 ): Tensor {
+  const fused = fusedConv2dBackwardFilterP(x, g, params, wShape)
+  if (fused !== null) return fused
   const [n, c, h, w] = x.shape
   const [o, cg, kh, kw] = wShape
   const groups = params.groups
@@ -204,5 +215,7 @@ export function conv2dInputGrad(
   params: Conv2dParams,
   xShape: readonly number[],
 ): Tensor {
-  return convTransposeCore(g, w, params, [xShape[2], xShape[3]])
+  return (
+    fusedConv2dBackwardInputP(g, w, params, xShape) ?? convTransposeCore(g, w, params, [xShape[2], xShape[3]])
+  )
 }

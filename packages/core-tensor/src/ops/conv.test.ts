@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { conv2dHost, naiveGemm } from '../backend/conv-kernel'
+import {
+  conv2dBackwardFilterHost,
+  conv2dBackwardInputHost,
+  conv2dHost,
+  type HostConvMath,
+  naiveGemm,
+} from '../backend/conv-kernel'
 import { reference } from '../backend/reference'
 import type { BackendV1, Conv2dParams, StridedView } from '../backend/spec'
+import { conv2dInputGrad, conv2dWeightGrad } from './conv-core'
 import { fromArray } from '../ops/creation'
 import { key } from '../random/key'
 import { uniformFloats } from '../random/distributions'
@@ -18,23 +25,21 @@ import { sum } from './reduce'
  */
 function referenceWithFusedConv(): BackendV1 {
   const base = withoutFused(reference)
-  const data = (v: StridedView): Float64Array => reference.readSync!(reference.contiguous(v)) as Float64Array
+  const operand = (v: StridedView) => ({
+    data: reference.readSync!(reference.contiguous(v)) as Float64Array,
+    shape: v.shape,
+  })
+  const math: HostConvMath<Float64Array> = { gemm: naiveGemm, alloc: (n) => new Float64Array(n) }
+  const wrap = (out: Float64Array) => reference.allocate('float32', out.length, out)
   return {
     ...base,
     fused: {
       matmul: reference.fused!.matmul,
-      conv2d: (x: StridedView, w: StridedView, params: Conv2dParams) => {
-        const out = conv2dHost(
-          data(x),
-          x.shape,
-          data(w),
-          w.shape,
-          params,
-          naiveGemm,
-          (n) => new Float64Array(n),
-        )
-        return reference.allocate('float32', out.length, out)
-      },
+      conv2d: (x, w, params) => wrap(conv2dHost(operand(x), operand(w), params, math)),
+      conv2dBackwardInput: (dy, w, params, xShape) =>
+        wrap(conv2dBackwardInputHost(operand(dy), operand(w), { ...params, dxShape: xShape }, math)),
+      conv2dBackwardFilter: (x, dy, params, wShape) =>
+        wrap(conv2dBackwardFilterHost(operand(x), operand(dy), { ...params, dwShape: wShape }, math)),
     },
   }
 }
@@ -67,6 +72,25 @@ describe('fused conv2d gradient rule (float64)', () => {
       const worst = checkGradients((a, b) => conv2d(a, b, options), [x, w])
       expect(worst).toBeLessThan(1e-6)
     })
+  })
+
+  it('convTranspose2d (the fused input gradient) matches central differences', () => {
+    const x = draw(50, [1, 4, 3, 3], backend)
+    const w = draw(51, [4, 2, 3, 3], backend)
+    checkGradients(
+      (a, b) => convTranspose2d(a, b, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }),
+      [x, w],
+    )
+  })
+
+  it('the fused gradient kernels are differentiable in both operands', () => {
+    const params: Conv2dParams = { stride: [2, 1], padding: [1, 0, 2, 1], dilation: [1, 2], groups: 2 }
+    const x = draw(60, [2, 4, 6, 5], backend)
+    const w = draw(61, [4, 2, 3, 2], backend)
+    const dy = draw(62, [2, 4, 3, 6], backend)
+    // dy has the forward output's shape for x [2,4,6,5]: H (6+1−3)/2+1 = 3, W 5+3−2·1 = 6
+    checkGradients((a, b) => conv2dWeightGrad(a, b, params, [4, 2, 3, 2]), [x, dy])
+    checkGradients((a, b) => conv2dInputGrad(a, b, params, [2, 4, 6, 5]), [dy, w])
   })
 
   it('convTranspose2d is the adjoint of conv2d: ⟨conv2d(x, w), y⟩ = ⟨x, convTranspose2d(y, w)⟩', () => {
