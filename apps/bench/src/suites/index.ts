@@ -1,8 +1,9 @@
 import type { Suite } from '../harness.ts'
+import { conv2dSuites } from './conv2d.ts'
 import { float32Sum } from './float32-sum.ts'
 import { matmulSuites } from './matmul.ts'
 
 /** Every registered suite. A package's benchmarks add their suites here. */
 export function allSuites(): Suite[] {
-  return [float32Sum, ...matmulSuites()]
+  return [float32Sum, ...matmulSuites(), ...conv2dSuites()]
 }

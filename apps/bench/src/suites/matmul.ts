@@ -1,6 +1,3 @@
-import { createRequire } from 'node:module'
-import { dirname } from 'node:path'
-import type * as TfCore from '@tensorflow/tfjs-core'
 import type { Candidate, Suite } from '../harness.ts'
 // Relative source imports until the kernels have a package export (core-tensor's package.json
 // belongs to its owner); then these become `@gen/core-tensor/kernels` and `@gen/core-tensor`.
@@ -10,6 +7,7 @@ import {
   matmulKernelInfo,
 } from '../../../../packages/core-tensor/src/kernels/index.ts'
 import { key, uniformFloats } from '../../../../packages/core-tensor/src/random/index.ts'
+import { loadTfjs, type Tf } from './tfjs.ts'
 
 // Square float32 matmul C = A·B, 2 n^3 flops an iteration, one thread everywhere: gen's
 // WebAssembly SIMD kernel and its JavaScript fallback against tfjs-wasm (XNNPACK, SIMD, one
@@ -30,34 +28,9 @@ function operands(n: number): Operands {
   }
 }
 
-type Tf = typeof TfCore
 type TfTensor = ReturnType<Tf['tensor2d']>
 
-/** Loads tfjs once per process, registering both backends; later calls reuse it. */
-function tfjsLoader(): (backend: 'wasm' | 'cpu') => Promise<Tf> {
-  let loading: Promise<Tf> | undefined
-  return async (backend) => {
-    loading ??= (async () => {
-      const tf = await import('@tensorflow/tfjs-core')
-      await import('@tensorflow/tfjs-backend-cpu')
-      const wasm = await import('@tensorflow/tfjs-backend-wasm')
-      const packageJson = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')
-      wasm.setWasmPaths(`${dirname(packageJson)}/dist/`)
-      wasm.setThreadsCount(1)
-      return tf
-    })()
-    const tf = await loading
-    if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} did not start`)
-    return tf
-  }
-}
-
-function tfjsCandidate(
-  library: string,
-  backend: 'wasm' | 'cpu',
-  n: number,
-  load: ReturnType<typeof tfjsLoader>,
-) {
+function tfjsCandidate(library: string, backend: 'wasm' | 'cpu', n: number) {
   interface State {
     tf: Tf
     a: TfTensor
@@ -66,7 +39,7 @@ function tfjsCandidate(
   const candidate: Candidate = {
     library,
     setup: async (): Promise<State> => {
-      const tf = await load(backend)
+      const tf = await loadTfjs(backend)
       const { a, b } = operands(n)
       return { tf, a: tf.tensor2d(a, [n, n]), b: tf.tensor2d(b, [n, n]) }
     },
@@ -106,7 +79,6 @@ function genCandidate(library: string, kernel: typeof matmulF32, n: number): Can
  * ```
  */
 export function matmulSuites(): Suite[] {
-  const load = tfjsLoader()
   const simd = matmulKernelInfo().kernel === 'wasm-simd'
   return [256, 512, 1024].map((n) => ({
     group: 'core-tensor',
@@ -118,8 +90,8 @@ export function matmulSuites(): Suite[] {
         ? genCandidate('gen wasm-simd', matmulF32, n)
         : { library: 'gen wasm-simd', unavailable: 'WebAssembly SIMD does not validate here' },
       genCandidate('gen js-blocked', matmulJsF32, n),
-      ...(n === 256 ? [tfjsCandidate('tfjs-cpu', 'cpu', n, load)] : []),
-      tfjsCandidate('tfjs-wasm', 'wasm', n, load),
+      ...(n === 256 ? [tfjsCandidate('tfjs-cpu', 'cpu', n)] : []),
+      tfjsCandidate('tfjs-wasm', 'wasm', n),
     ],
   }))
 }
