@@ -1,7 +1,13 @@
 import { key } from '@gen/core-tensor'
 import { describe, expect, test } from 'vitest'
 import { magnetisation } from './energy'
-import { enumerateDensityOfStates, exactObservables, fixedMagnetisation } from './exact/dos'
+import { readFileSync } from 'node:fs'
+import {
+  enumerateDensityOfStates,
+  exactObservables,
+  fixedMagnetisation,
+  parseDensityOfStates,
+} from './exact/dos'
 import { cubicLattice, squareLattice } from './lattice'
 import { simulate, temperatureScan, type Algorithm } from './simulate'
 import { binnedMean, type Estimate, type MeasuredObservables } from './stats'
@@ -249,6 +255,24 @@ describe('simulate and temperatureScan', () => {
       temperatureScan(squareLattice(4, { boundary: 'open' }), [2], { key: key(1), sweeps: 64 })[0].exact,
     ).toBeNull()
   })
+  test('updatesPerMeasurement: 8 Wolff steps per measurement on 8x8 at T = 3 (exact from the L = 8 DOS)', () => {
+    const g8 = parseDensityOfStates(
+      readFileSync(new URL('./__fixtures__/g_L8.txt', import.meta.url), 'utf8'),
+      64,
+    )
+    const ex = exactObservables(g8, 3)
+    const run = simulate(squareLattice(8), {
+      temperature: 3,
+      key: key(88),
+      sweeps: 20_000,
+      updatesPerMeasurement: 8,
+      algorithm: 'wolff',
+    })
+    expectMatches(run.observables, ex)
+    // Summed cluster sizes per measurement: 8·N<m²> on average.
+    expectWithin(binnedMean(run.moves, 32), 8 * 64 * ex.m2)
+    expect(run.meanMoveSize).toBeCloseTo(64 * ex.m2, 0)
+  })
   test('bad input is a typed error', () => {
     const m = squareLattice(4)
     expect(() => simulate(m, { temperature: 0, key: key(1), sweeps: 100 })).toThrow(
@@ -262,6 +286,9 @@ describe('simulate and temperatureScan', () => {
     ).toThrow(/simulate: algorithm must be one of metropolis, .*, got glauber/)
     expect(() => simulate(m, { temperature: 1, key: key(1), sweeps: 100, start: new Int8Array(16) })).toThrow(
       /simulate: spins must hold only \+1 and -1, got 0 at 0/,
+    )
+    expect(() => simulate(m, { temperature: 1, key: key(1), sweeps: 100, updatesPerMeasurement: 0 })).toThrow(
+      'simulate: updatesPerMeasurement must be an integer >= 1, got 0',
     )
     expect(() => temperatureScan(m, [], { key: key(1), sweeps: 100 })).toThrow(/at least one temperature/)
   })

@@ -36,9 +36,11 @@ export interface SimulateOptions {
   temperature: number
   /** Key of the run (start state and update randomness are split from it). */
   key: Key
-  /** Number of measured updates (sweeps; for `wolff`, cluster steps), >= 32. */
+  /** Number of measurements, >= 32; each follows `updatesPerMeasurement` updates (sweeps; for `wolff`, cluster steps). */
   sweeps: number
-  /** Updates discarded before measuring (default sweeps / 10). */
+  /** Updates between measurements, >= 1 (default 1); e.g. about N/<|C|> Wolff steps make one sweep. */
+  updatesPerMeasurement?: number
+  /** Updates discarded before measuring (default sweeps / 10 × updatesPerMeasurement). */
   thermalisation?: number
   /** The update (default `metropolis`). */
   algorithm?: Algorithm
@@ -56,11 +58,11 @@ export interface SimulationResult {
   readonly energies: Float64Array
   /** Total magnetisation after each measured update. */
   readonly magnetisations: Float64Array
-  /** Move size of each measured update (accepted flips, Wolff cluster size, or SW cluster count). */
+  /** Move size summed over the updates before each measurement (accepted flips, Wolff cluster sizes, or SW cluster counts). */
   readonly moves: Float64Array
   /** The final configuration. */
   readonly spins: Int8Array
-  /** Mean accepted flips per update for local algorithms, mean cluster size for Wolff, mean cluster count for SW. */
+  /** Mean move size per update: accepted flips (local algorithms), cluster size (Wolff), cluster count (SW). */
   readonly meanMoveSize: number
 }
 
@@ -89,9 +91,9 @@ export function startState(
  * the series into observables with jackknife error bars and autocorrelation times.
  *
  * @param model - the model
- * @param options - temperature, key, sweeps, thermalisation, algorithm, start, bins
+ * @param options - temperature, key, sweeps, updatesPerMeasurement, thermalisation, algorithm, start, bins
  * @returns the observables, the series and the final configuration
- * @throws InvalidArgumentError on a bad temperature, sweeps, algorithm or start
+ * @throws InvalidArgumentError on a bad temperature, sweeps, updatesPerMeasurement, thermalisation, algorithm or start
  * @example
  * ```ts
  * const run = simulate(squareLattice(16), { temperature: 2, key: key(1), sweeps: 10_000 })
@@ -105,7 +107,11 @@ export function simulate(model: IsingModel, options: SimulateOptions): Simulatio
   if (!Number.isSafeInteger(sweeps) || sweeps < 32) {
     throw new InvalidArgumentError(op, 'sweeps', `must be an integer >= 32, got ${sweeps}`)
   }
-  const therm = options.thermalisation ?? Math.floor(sweeps / 10)
+  const every = options.updatesPerMeasurement ?? 1
+  if (!Number.isSafeInteger(every) || every < 1) {
+    throw new InvalidArgumentError(op, 'updatesPerMeasurement', `must be an integer >= 1, got ${every}`)
+  }
+  const therm = options.thermalisation ?? Math.floor(sweeps / 10) * every
   if (!Number.isSafeInteger(therm) || therm < 0) {
     throw new InvalidArgumentError(op, 'thermalisation', `must be a non-negative integer, got ${therm}`)
   }
@@ -119,7 +125,7 @@ export function simulate(model: IsingModel, options: SimulateOptions): Simulatio
   const moves = new Float64Array(sweeps)
   let total = 0
   for (let t = 0; t < sweeps; t++) {
-    moves[t] = update()
+    for (let u = 0; u < every; u++) moves[t] += update()
     total += moves[t]
     const M = magnetisation(model, spins)
     energies[t] = bondEnergy(model, spins) - model.field * M
@@ -131,7 +137,7 @@ export function simulate(model: IsingModel, options: SimulateOptions): Simulatio
     magnetisations: mags,
     moves,
     spins,
-    meanMoveSize: total / sweeps,
+    meanMoveSize: total / (sweeps * every),
   }
 }
 
