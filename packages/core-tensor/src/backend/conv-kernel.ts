@@ -100,18 +100,20 @@ function geometry(xShape: readonly number[], wShape: readonly number[], params: 
 }
 
 /**
- * Walks the column matrix of group `g` one (row, n, p) run of oW columns at a time:
- * `visit(col, xStart, lo, hi)` gets the index of the run's first column, and the x index of
- * column q is `xStart + q·sW` for q in [lo, hi) (the rest read padding); a run that reads only
- * padding comes with lo = hi = 0.
+ * Fills `cols` [K, N·L] with group g's column matrix of x (`add = false`), or adds `cols` back
+ * into x, its adjoint col2im (`add = true`). Loops, outer to inner: kernel row (c, i, j),
+ * sample n, output row p, output column q; for kernel column j, only q in [qLo, qHi) reads
+ * inside x, so the inner loop carries no bounds test.
  */
-function forEachRun(
+function im2colOrCol2im<TArray extends FloatArray>(
   geo: Geometry,
   g: number,
-  visit: (col: number, xStart: number, lo: number, hi: number) => void,
+  arrays: { x: TArray; cols: TArray },
+  add: boolean,
 ): void {
   const { n, c, h, wd, cg, kh, kw, oh, ow, l, nl, qLo, qHi, params } = geo
-  const [sh] = params.stride
+  const { x, cols } = arrays
+  const [sh, sw] = params.stride
   const [top, , left] = params.padding
   const [dh, dw] = params.dilation
   let row = 0
@@ -120,13 +122,25 @@ function forEachRun(
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++, row++) {
         const shift = j * dw - left
+        const lo = qLo[j]
+        const hi = qHi[j]
         for (let b = 0; b < n; b++) {
           const plane = (b * c + channel) * h
           let col = row * nl + b * l
           for (let p = 0; p < oh; p++, col += ow) {
             const ih = p * sh + i * dh - top
-            if (ih < 0 || ih >= h) visit(col, 0, 0, 0)
-            else visit(col, (plane + ih) * wd + shift, qLo[j], qHi[j])
+            const inside = ih >= 0 && ih < h
+            const start = inside ? lo : ow
+            const stop = inside ? hi : ow
+            const src = (plane + ih) * wd + shift + start * sw
+            if (add) {
+              for (let q = start, t = src; q < stop; q++, t += sw) x[t] += cols[col + q]
+              continue
+            }
+            for (let q = 0; q < start; q++) cols[col + q] = 0
+            if (sw === 1) for (let q = start, t = src; q < stop; q++, t++) cols[col + q] = x[t]
+            else for (let q = start, t = src; q < stop; q++, t += sw) cols[col + q] = x[t]
+            for (let q = stop; q < ow; q++) cols[col + q] = 0
           }
         }
       }
@@ -136,21 +150,12 @@ function forEachRun(
 
 /** Fills `cols` [K, N·L] with group g's column matrix of x. */
 function im2col<TArray extends FloatArray>(geo: Geometry, x: TArray, g: number, cols: TArray): void {
-  const { ow } = geo
-  const sw = geo.params.stride[1]
-  forEachRun(geo, g, (col, src, lo, hi) => {
-    for (let q = 0; q < lo; q++) cols[col + q] = 0
-    for (let q = lo, s = src + lo * sw; q < hi; q++, s += sw) cols[col + q] = x[s]
-    for (let q = hi; q < ow; q++) cols[col + q] = 0
-  })
+  im2colOrCol2im(geo, g, { x, cols }, false)
 }
 
 /** The adjoint of im2col: adds group g's column matrix `cols` into dx. */
 function col2im<TArray extends FloatArray>(geo: Geometry, cols: TArray, g: number, dx: TArray): void {
-  const sw = geo.params.stride[1]
-  forEachRun(geo, g, (col, dst, lo, hi) => {
-    for (let q = lo, d = dst + lo * sw; q < hi; q++, d += sw) dx[d] += cols[col + q]
-  })
+  im2colOrCol2im(geo, g, { x: dx, cols }, true)
 }
 
 /** dyg [Og, N·L] ← dy [N, O, L] for group g. */
