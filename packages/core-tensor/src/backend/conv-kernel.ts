@@ -15,7 +15,7 @@ import type { Conv2dParams } from './spec'
 type FloatArray = Float32Array | Float64Array
 
 /** Sizes and layout of one product `out[m, n] = A[m, k] · B[k, n]` (row-major, contiguous). */
-export interface HostGemmDims {
+interface HostGemmDims {
   m: number
   n: number
   k: number
@@ -28,12 +28,7 @@ export interface HostGemmDims {
 }
 
 /** A matrix product on host arrays, overwriting `out` (m x n). */
-export type HostGemm<TArray extends FloatArray> = (
-  a: TArray,
-  b: TArray,
-  out: TArray,
-  dims: HostGemmDims,
-) => void
+type HostGemm<TArray extends FloatArray> = (a: TArray, b: TArray, out: TArray, dims: HostGemmDims) => void
 
 /** Output size of one axis of a convolution, from the padded input size. */
 export function convOutputSize(padded: number, kernel: number, stride: number, dilation: number): number {

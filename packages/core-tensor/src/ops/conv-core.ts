@@ -23,11 +23,7 @@ import {
 import type { Tensor } from '../tensor'
 
 /** The output shape [N, O, oH, oW] of conv2d. */
-export function conv2dShape(
-  xShape: readonly number[],
-  wShape: readonly number[],
-  params: Conv2dParams,
-): number[] {
+function conv2dShape(xShape: readonly number[], wShape: readonly number[], params: Conv2dParams): number[] {
   const [top, bottom, left, right] = params.padding
   return [
     xShape[0],
@@ -43,7 +39,7 @@ const whole = (d: number): SliceAxis => ({ start: 0, step: 1, size: d })
  * Pads axis `axis` with `before`/`after` zeros; a negative amount crops that many elements
  * instead.
  */
-export function padOrCrop(x: Tensor, axis: number, before: number, after: number): Tensor {
+function padOrCrop(x: Tensor, axis: number, before: number, after: number): Tensor {
   let out = x
   if (before < 0 || after < 0) {
     const start = Math.max(0, -before)
@@ -70,7 +66,7 @@ export function padOrCrop(x: Tensor, axis: number, before: number, after: number
  * The composed convolution: zero-pad, gather the kH·kW shifted strided windows (im2col as
  * slice views), then one batched matmul per group.
  */
-export function conv2dComposed(x: Tensor, w: Tensor, params: Conv2dParams): Tensor {
+function conv2dComposed(x: Tensor, w: Tensor, params: Conv2dParams): Tensor {
   const [n, c] = x.shape
   const [o, cg, kh, kw] = w.shape
   const groups = params.groups

@@ -75,7 +75,7 @@ export function toPair(op: string, argument: string, value: unknown, min: number
 }
 
 /** Throws unless `groups` is an integer >= 1. */
-export function checkGroups(op: string, groups: unknown): number {
+function checkGroups(op: string, groups: unknown): number {
   if (!Number.isSafeInteger(groups) || (groups as number) < 1) {
     throw new InvalidArgumentError(op, 'groups', `must be an integer >= 1, got ${String(groups)}`)
   }
