@@ -215,7 +215,9 @@ function linearWeights(size: number, outSize: number, alignCorners: boolean): nu
 
 /**
  * Upsamples (or resizes) the spatial dims of `[N, C, H, W]`, as PyTorch's
- * `F.interpolate` for 4-D input:
+ * `F.interpolate` for 4-D input. Source positions use the ratio of input to output size, so
+ * integer scale factors and `size` match PyTorch exactly; a fractional `scaleFactor` matches
+ * PyTorch's `recompute_scale_factor=True`.
  *
  * - nearest: `y[.., p, q] = x[.., ⌊p·H/oH⌋, ⌊q·W/oW⌋]` (integer factors repeat each pixel);
  * - bilinear: `y = U_H · x · U_Wᵀ`, each row of U holding the two linear weights of the

@@ -365,6 +365,12 @@ export const convValueCases: ValueCase[] = [
           ws: [3, 2, 4, 4],
           cfg: { stride: 3, padding: 2, outputPadding: 2, dilation: 1, groups: 1 },
         },
+        // outputPadding >= stride (allowed as < dilation): the composed path, not the fused one
+        {
+          xs: [2, 2, 3, 3],
+          ws: [2, 2, 2, 3],
+          cfg: { stride: 1, padding: 1, outputPadding: 1, dilation: 2, groups: 1 },
+        },
       ]
       configs.forEach(({ xs, ws, cfg }, k) => {
         const xv = values(500 + k, xs)
