@@ -30,7 +30,8 @@ function backward(tape: Tape, value: Tensor): Map<number, Tensor> {
     const g = grads.get(node.output.id)
     if (g === undefined) continue
     const rule = rules[node.primitive]
-    const inputGrads = rule(node, g)
+    const needed = node.inputs.map((input) => input.dtype === 'float32' && tape.watched.has(input.id))
+    const inputGrads = rule(node, g, needed)
     node.inputs.forEach((input, j) => {
       const gi = inputGrads[j]
       if (gi === null || input.dtype !== 'float32' || !tape.watched.has(input.id)) return

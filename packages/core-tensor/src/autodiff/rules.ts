@@ -27,7 +27,8 @@ import { conv2dCore, conv2dInputGrad, conv2dWeightGrad } from '../ops/conv-core'
 import type { TapeNode } from '../runtime'
 import type { Tensor } from '../tensor'
 
-type Rule = (node: TapeNode, g: Tensor) => (Tensor | null)[]
+/** `needed[j]` says whether input j takes a gradient; a rule may return null for the others. */
+type Rule = (node: TapeNode, g: Tensor, needed: readonly boolean[]) => (Tensor | null)[]
 
 function like(value: number, t: Tensor): Tensor {
   return expandP(
@@ -191,21 +192,30 @@ export const rules: Record<string, Rule> = {
   },
   // The fused convolution's cotangents are convolutions of the other operand, so they take
   // the fused path again (and are themselves differentiable).
-  conv2d: (n, g) => {
+  conv2d: (n, g, needed) => {
     const [x, w] = n.inputs
     const params = n.attrs.params as Conv2dParams
-    return [conv2dInputGrad(g, w, params, x.shape), conv2dWeightGrad(x, g, params, w.shape)]
+    return [
+      needed[0] ? conv2dInputGrad(g, w, params, x.shape) : null,
+      needed[1] ? conv2dWeightGrad(x, g, params, w.shape) : null,
+    ]
   },
   // dx = Aᵀ(w)·dy is linear in each operand: ⟨dx, G⟩ = ⟨dy, conv2d(G, w)⟩
-  conv2dBackwardInput: (n, g) => {
+  conv2dBackwardInput: (n, g, needed) => {
     const [dy, w] = n.inputs
     const params = n.attrs.params as Conv2dParams
-    return [conv2dCore(g, w, params), conv2dWeightGrad(g, dy, params, w.shape)]
+    return [
+      needed[0] ? conv2dCore(g, w, params) : null,
+      needed[1] ? conv2dWeightGrad(g, dy, params, w.shape) : null,
+    ]
   },
   // ⟨dw, G⟩ = ⟨conv2d(x, G), dy⟩
-  conv2dBackwardFilter: (n, g) => {
+  conv2dBackwardFilter: (n, g, needed) => {
     const [x, dy] = n.inputs
     const params = n.attrs.params as Conv2dParams
-    return [conv2dInputGrad(dy, g, params, x.shape), conv2dCore(x, g, params)]
+    return [
+      needed[0] ? conv2dInputGrad(dy, g, params, x.shape) : null,
+      needed[1] ? conv2dCore(x, g, params) : null,
+    ]
   },
 }
