@@ -1,7 +1,62 @@
 /**
  * @packageDocumentation
- * Convolutional networks (LeNet-5, AlexNet-style, ResNet blocks), receptive fields and classifier-based sample metrics.
+ * Convolutional networks as plain configs and pure functions: LeNet-5 (LeCun et al. 1998)
+ * and sequential conv nets from JSON, a training loop with keyed shuffling, augmentation,
+ * checkpoints and exact resume, and receptive-field analysis (analytic and measured).
  */
 
 /** The npm name of this package. */
 export const packageName = '@gen/cnn'
+
+export {
+  validateSequentialConfig,
+  parameterCount,
+  initSequential,
+  initSequentialState,
+  forwardSequential,
+  applySequential,
+  type SizePair,
+  type LayerConfig,
+  type LayerType,
+  type SequentialConfig,
+  type SequentialParams,
+  type SequentialState,
+  type InitOptions,
+  type WindowGeometry,
+  type LayerInfo,
+  type ForwardOptions,
+  type ForwardResult,
+} from './sequential'
+export { lenet5Config, type Lenet5Options } from './lenet'
+export {
+  toImageDataset,
+  epochBatches,
+  randomShift,
+  type ImageDataset,
+  type LabeledBytes,
+  type ToImageDatasetOptions,
+} from './data'
+export {
+  trainClassifier,
+  evaluateClassifier,
+  type Checkpoint,
+  type TrainProgress,
+  type TrainOptions,
+  type TrainResult,
+  type EvaluateOptions,
+  type Evaluation,
+} from './train'
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  checkpointKind,
+  type EncodeCheckpointOptions,
+  type DecodedCheckpoint,
+} from './checkpoint'
+export {
+  receptiveFields,
+  receptiveFieldBox,
+  measureReceptiveField,
+  type ReceptiveField,
+  type MeasuredReceptiveField,
+} from './receptive-field'

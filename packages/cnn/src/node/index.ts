@@ -1,0 +1,64 @@
+/**
+ * @packageDocumentation
+ * Node-only helpers of `@gen/cnn` (import from `@gen/cnn/node`): checkpoint files written to
+ * a temporary name and renamed, so a crash never leaves a half-written checkpoint.
+ */
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import type { BackendV1 } from '@gen/core-tensor'
+import {
+  decodeCheckpoint,
+  type DecodedCheckpoint,
+  encodeCheckpoint,
+  type EncodeCheckpointOptions,
+} from '../checkpoint'
+import type { Checkpoint } from '../train'
+
+/**
+ * Writes a checkpoint as a safetensors file: to `path + '.tmp-<pid>'` first, then renamed
+ * over `path` (atomic on one file system).
+ *
+ * @param path - the file to write
+ * @param checkpoint - from `trainClassifier` (`onCheckpoint` or `result.checkpoint`)
+ * @param options - includeOptimizer (default true), extra metadata
+ * @returns a promise that settles when the file is in place
+ * @throws InvalidArgumentError as `encodeCheckpoint`; file-system errors as they come
+ * @example
+ * ```ts
+ * await trainClassifier({ ...options, onCheckpoint: (c) => writeCheckpoint('lenet.safetensors', c) })
+ * ```
+ */
+export async function writeCheckpoint(
+  path: string,
+  checkpoint: Checkpoint,
+  options: EncodeCheckpointOptions = {},
+): Promise<void> {
+  const bytes = encodeCheckpoint(checkpoint, options)
+  const temporary = `${path}.tmp-${process.pid}`
+  try {
+    await writeFile(temporary, bytes)
+    await rename(temporary, path)
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined)
+    throw error
+  }
+}
+
+/**
+ * Reads a checkpoint file written by {@link writeCheckpoint} (or shipped weights).
+ *
+ * @param path - the safetensors file
+ * @param options - backend of the tensors (default cpu)
+ * @returns the checkpoint and its metadata
+ * @throws InvalidArgumentError as `decodeCheckpoint`; file-system errors as they come
+ * @example
+ * ```ts
+ * const { config, params } = await readCheckpoint('lenet.safetensors')
+ * ```
+ */
+export async function readCheckpoint(
+  path: string,
+  options: { readonly backend?: BackendV1 } = {},
+): Promise<DecodedCheckpoint> {
+  const bytes = await readFile(path)
+  return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options)
+}

@@ -1,0 +1,623 @@
+/**
+ * Sequential convolutional networks from a plain JSON config: the config type, its
+ * validation (with shape inference), `initSequential` (a params tree keyed like PyTorch's
+ * `nn.Sequential` state_dict: `'0.weight'`), and the pure forward pass.
+ */
+import {
+  avgPool2d,
+  type BackendV1,
+  cpu,
+  fold,
+  InvalidArgumentError,
+  type Key,
+  maxPool2d,
+  relu,
+  reshape,
+  ShapeError,
+  sigmoid,
+  tanh,
+  type Tensor,
+} from '@gen/core-tensor'
+import {
+  batchNorm,
+  batchNormInit,
+  conv2dInit,
+  conv2dLayer,
+  dropout,
+  linear,
+  linearInit,
+} from '@gen/core-tensor/nn'
+
+/** A size given once for both spatial axes, or as `[height, width]` (JSON-friendly). */
+export type SizePair = number | readonly [number, number]
+
+/**
+ * One layer of a {@link SequentialConfig}. Channel and feature counts of the input are
+ * inferred from the previous layer, so a layer names only what it produces.
+ *
+ * - `conv2d`: `y = conv2d(x, W) + b`, W `[outChannels, C, kH, kW]`; stride, zero padding and
+ *   dilation default to 1, 0, 1.
+ * - `maxPool2d` / `avgPool2d`: window `kernelSize`, stride (default the kernel), padding.
+ * - `relu`, `tanh`, `sigmoid`: elementwise.
+ * - `flatten`: `[N, C, H, W] → [N, C·H·W]`.
+ * - `linear`: `y = x·Wᵀ + b`, W `[outFeatures, in]`.
+ * - `dropout`: inverted dropout with probability `rate` (training only).
+ * - `batchNorm`: batch normalisation over every dim but the channels (Ioffe & Szegedy 2015).
+ *
+ * @example
+ * ```ts
+ * const layer: LayerConfig = { type: 'conv2d', outChannels: 6, kernelSize: 5, padding: 2 }
+ * ```
+ */
+export type LayerConfig =
+  | {
+      readonly type: 'conv2d'
+      readonly outChannels: number
+      readonly kernelSize: SizePair
+      readonly stride?: SizePair
+      readonly padding?: SizePair
+      readonly dilation?: SizePair
+      readonly bias?: boolean
+    }
+  | {
+      readonly type: 'maxPool2d' | 'avgPool2d'
+      readonly kernelSize: SizePair
+      readonly stride?: SizePair
+      readonly padding?: SizePair
+    }
+  | { readonly type: 'relu' | 'tanh' | 'sigmoid' | 'flatten' }
+  | { readonly type: 'linear'; readonly outFeatures: number; readonly bias?: boolean }
+  | { readonly type: 'dropout'; readonly rate: number }
+  | { readonly type: 'batchNorm'; readonly momentum?: number; readonly epsilon?: number }
+
+/** The layer type names of {@link LayerConfig}. */
+export type LayerType = LayerConfig['type']
+
+/**
+ * A sequential network as plain data: the shape of one input example and the layers in
+ * order. JSON-serialisable, checked by {@link validateSequentialConfig}.
+ *
+ * @example
+ * ```ts
+ * const config: SequentialConfig = {
+ *   inputShape: [1, 28, 28],
+ *   layers: [
+ *     { type: 'conv2d', outChannels: 8, kernelSize: 3, padding: 1 },
+ *     { type: 'relu' },
+ *     { type: 'maxPool2d', kernelSize: 2 },
+ *     { type: 'flatten' },
+ *     { type: 'linear', outFeatures: 10 },
+ *   ],
+ * }
+ * ```
+ */
+export interface SequentialConfig {
+  /** `[channels, height, width]` of one example, or `[features]` for a fully connected net. */
+  readonly inputShape: readonly number[]
+  /** The layers, applied in order. */
+  readonly layers: readonly LayerConfig[]
+}
+
+/**
+ * The parameters of a sequential network: per layer index (as a string, PyTorch's
+ * `nn.Sequential` naming), `{ weight, bias? }` for conv2d, linear and batchNorm (γ, β). Layers
+ * without parameters have no entry.
+ *
+ * @example
+ * ```ts
+ * const params: SequentialParams = initSequential(config, { key: key(0) })
+ * params['0'].weight.shape // [8, 1, 3, 3]
+ * ```
+ */
+export type SequentialParams = Readonly<Record<string, { readonly weight: Tensor; readonly bias?: Tensor }>>
+
+/**
+ * Running statistics of the batchNorm layers, per layer index (PyTorch's `running_mean` and
+ * `running_var` buffers). Empty for a network without batchNorm.
+ *
+ * @example
+ * ```ts
+ * const state: SequentialState = initSequentialState(config)
+ * ```
+ */
+export type SequentialState = Readonly<
+  Record<string, { readonly runningMean: Tensor; readonly runningVar: Tensor }>
+>
+
+/** Options of {@link initSequential}. */
+export interface InitOptions {
+  /** The random key of the initialisation (one key per layer is folded from it). */
+  readonly key: Key
+  /** Backend of the parameters; defaults to `cpu`. */
+  readonly backend?: BackendV1
+}
+
+/** The geometry of a convolution or pooling layer along both spatial axes (resolved defaults). */
+export interface WindowGeometry {
+  /** Kernel `[kH, kW]`. */
+  readonly kernel: readonly [number, number]
+  /** Stride `[sH, sW]`. */
+  readonly stride: readonly [number, number]
+  /** Zero padding on each side `[pH, pW]`. */
+  readonly padding: readonly [number, number]
+  /** Dilation `[dH, dW]` (1 for pooling). */
+  readonly dilation: readonly [number, number]
+}
+
+/**
+ * Per layer of a validated config: its type, the input and output shape of one example, its
+ * parameter count and, for conv and pool layers, the window geometry.
+ */
+export interface LayerInfo {
+  /** Index in `config.layers`. */
+  readonly index: number
+  /** The layer type. */
+  readonly type: LayerType
+  /** Shape of one input example (without the batch dim). */
+  readonly inputShape: readonly number[]
+  /** Shape of one output example. */
+  readonly outputShape: readonly number[]
+  /** Trainable parameters of this layer. */
+  readonly parameterCount: number
+  /** Window geometry of conv2d and pooling layers. */
+  readonly geometry?: WindowGeometry
+}
+
+const op = 'validateSequentialConfig'
+
+function isCount(value: unknown, min = 1): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min
+}
+
+function pairOf(where: string, value: unknown, fallback: number, min: number): [number, number] {
+  const v = value ?? fallback
+  if (isCount(v, min)) return [v, v]
+  if (Array.isArray(v) && v.length === 2 && isCount(v[0], min) && isCount(v[1], min)) {
+    return [v[0], v[1]]
+  }
+  throw new InvalidArgumentError(
+    op,
+    where,
+    `must be an integer >= ${min} or a pair of them, got ${JSON.stringify(value)}`,
+  )
+}
+
+function windowOut(size: number, g: WindowGeometry, axis: 0 | 1): number {
+  const span = g.dilation[axis] * (g.kernel[axis] - 1) + 1
+  return Math.floor((size + 2 * g.padding[axis] - span) / g.stride[axis]) + 1
+}
+
+/**
+ * Checks a sequential config and infers the shape after every layer.
+ *
+ * Output size of a conv layer `⌊(H + 2p − d·(k − 1) − 1)/s⌋ + 1`, of a pooling layer
+ * `⌊(H + 2p − k)/s⌋ + 1` (PyTorch's floor mode).
+ *
+ * @param config - the config to check
+ * @returns one {@link LayerInfo} per layer
+ * @throws InvalidArgumentError for an unknown layer type, a size below 1, a window that does
+ *   not fit, a spatial layer after flatten or a linear layer on a spatial input, a pooling
+ *   padding above half the kernel, a dropout rate outside [0, 1)
+ * @example
+ * ```ts
+ * const info = validateSequentialConfig(lenet5Config())
+ * info.at(-1)?.outputShape // [10]
+ * ```
+ */
+export function validateSequentialConfig(config: SequentialConfig): LayerInfo[] {
+  if (typeof config !== 'object' || config === null) {
+    throw new InvalidArgumentError(
+      op,
+      'config',
+      `must be an object with inputShape and layers, got ${String(config)}`,
+    )
+  }
+  const { inputShape, layers } = config
+  if (
+    !Array.isArray(inputShape) ||
+    ![1, 3].includes(inputShape.length) ||
+    !inputShape.every((d) => isCount(d))
+  ) {
+    throw new InvalidArgumentError(
+      op,
+      'inputShape',
+      `must be [channels, height, width] or [features] of integers >= 1, got ${JSON.stringify(inputShape)}`,
+    )
+  }
+  if (!Array.isArray(layers) || layers.length === 0) {
+    throw new InvalidArgumentError(op, 'layers', `must be a non-empty array, got ${JSON.stringify(layers)}`)
+  }
+  const infos: LayerInfo[] = []
+  let shape: number[] = [...inputShape]
+  layers.forEach((layer: LayerConfig, index) => {
+    const where = `layers[${index}]`
+    if (typeof layer !== 'object' || layer === null) {
+      throw new InvalidArgumentError(op, where, `must be a layer object, got ${String(layer)}`)
+    }
+    const needSpatial = (): [number, number, number] => {
+      if (shape.length !== 3) {
+        throw new InvalidArgumentError(
+          op,
+          where,
+          `${layer.type} needs a [C, H, W] input, got [${shape.join(', ')}] (after flatten?)`,
+        )
+      }
+      return shape as [number, number, number]
+    }
+    let parameterCount = 0
+    let geometry: WindowGeometry | undefined
+    const inputShapeHere = shape
+    switch (layer.type) {
+      case 'conv2d':
+      case 'maxPool2d':
+      case 'avgPool2d': {
+        const [c, h, w] = needSpatial()
+        const isConv = layer.type === 'conv2d'
+        const kernel = pairOf(`${where}.kernelSize`, layer.kernelSize, 0, 1)
+        const g: WindowGeometry = {
+          kernel,
+          stride:
+            !isConv && layer.stride === undefined ? kernel : pairOf(`${where}.stride`, layer.stride, 1, 1),
+          padding: pairOf(`${where}.padding`, layer.padding, 0, 0),
+          dilation: isConv ? pairOf(`${where}.dilation`, layer.dilation, 1, 1) : [1, 1],
+        }
+        if (!isConv && (g.padding[0] > kernel[0] / 2 || g.padding[1] > kernel[1] / 2)) {
+          throw new InvalidArgumentError(
+            op,
+            `${where}.padding`,
+            `must be at most half the kernel size, got [${g.padding.join(', ')}] for kernel [${kernel.join(', ')}]`,
+          )
+        }
+        const out = [windowOut(h, g, 0), windowOut(w, g, 1)]
+        if (out[0] < 1 || out[1] < 1) {
+          throw new InvalidArgumentError(
+            op,
+            where,
+            `the ${layer.type} window must fit in its padded input, got input [${shape.join(', ')}] and kernel [${kernel.join(', ')}]`,
+          )
+        }
+        geometry = g
+        if (layer.type === 'conv2d') {
+          if (!isCount(layer.outChannels)) {
+            throw new InvalidArgumentError(
+              op,
+              `${where}.outChannels`,
+              `must be an integer >= 1, got ${String(layer.outChannels)}`,
+            )
+          }
+          parameterCount =
+            layer.outChannels * c * kernel[0] * kernel[1] + (layer.bias === false ? 0 : layer.outChannels)
+          shape = [layer.outChannels, out[0], out[1]]
+        } else {
+          shape = [c, out[0], out[1]]
+        }
+        break
+      }
+      case 'relu':
+      case 'tanh':
+      case 'sigmoid':
+        break
+      case 'flatten':
+        shape = [shape.reduce((a, b) => a * b, 1)]
+        break
+      case 'linear': {
+        if (shape.length !== 1) {
+          throw new InvalidArgumentError(
+            op,
+            where,
+            `linear needs a flat [features] input, got [${shape.join(', ')}] (add a flatten layer)`,
+          )
+        }
+        if (!isCount(layer.outFeatures)) {
+          throw new InvalidArgumentError(
+            op,
+            `${where}.outFeatures`,
+            `must be an integer >= 1, got ${String(layer.outFeatures)}`,
+          )
+        }
+        parameterCount = layer.outFeatures * shape[0] + (layer.bias === false ? 0 : layer.outFeatures)
+        shape = [layer.outFeatures]
+        break
+      }
+      case 'dropout':
+        if (typeof layer.rate !== 'number' || !(layer.rate >= 0 && layer.rate < 1)) {
+          throw new InvalidArgumentError(op, `${where}.rate`, `must be in [0, 1), got ${String(layer.rate)}`)
+        }
+        break
+      case 'batchNorm': {
+        const { momentum = 0.1, epsilon = 1e-5 } = layer
+        if (!(momentum >= 0 && momentum <= 1)) {
+          throw new InvalidArgumentError(
+            op,
+            `${where}.momentum`,
+            `must be in [0, 1], got ${String(momentum)}`,
+          )
+        }
+        if (!(epsilon >= 0 && Number.isFinite(epsilon))) {
+          throw new InvalidArgumentError(
+            op,
+            `${where}.epsilon`,
+            `must be a finite number >= 0, got ${String(epsilon)}`,
+          )
+        }
+        parameterCount = 2 * shape[0]
+        break
+      }
+      default:
+        throw new InvalidArgumentError(
+          op,
+          `${where}.type`,
+          `must be one of conv2d, maxPool2d, avgPool2d, relu, tanh, sigmoid, flatten, linear, dropout, batchNorm, got ${JSON.stringify((layer as { type: unknown }).type)}`,
+        )
+    }
+    infos.push({
+      index,
+      type: layer.type,
+      inputShape: inputShapeHere,
+      outputShape: shape,
+      parameterCount,
+      geometry,
+    })
+  })
+  return infos
+}
+
+/**
+ * The number of trainable parameters of a config, from the shapes alone: `Σ O·C·kH·kW + O`
+ * over conv layers, `Σ out·in + out` over linear layers, `2·C` per batchNorm.
+ *
+ * @param config - the network
+ * @returns the parameter count (61,706 for {@link lenet5Config})
+ * @throws InvalidArgumentError as {@link validateSequentialConfig}
+ * @example
+ * ```ts
+ * parameterCount(lenet5Config()) // 61706
+ * ```
+ */
+export function parameterCount(config: SequentialConfig): number {
+  return validateSequentialConfig(config).reduce((total, layer) => total + layer.parameterCount, 0)
+}
+
+/**
+ * Initialises a sequential network: conv2d and linear layers as PyTorch does
+ * (`U(−1/√fanIn, 1/√fanIn)` for weight and bias, He et al. 2015), batchNorm with γ = 1,
+ * β = 0. Layer i draws from `fold(key, i)`, so inserting a parameter-free layer does not
+ * change the other layers' draws... except that it renumbers the later ones.
+ *
+ * @param config - the network
+ * @param options - key, backend (default cpu)
+ * @returns the params tree: `{ [layerIndex]: { weight, bias? } }`
+ * @throws InvalidArgumentError as {@link validateSequentialConfig}
+ * @example
+ * ```ts
+ * const params = initSequential(lenet5Config(), { key: key(0) })
+ * params['0'].weight.shape // [6, 1, 5, 5]
+ * ```
+ */
+export function initSequential(config: SequentialConfig, options: InitOptions): SequentialParams {
+  const infos = validateSequentialConfig(config)
+  const backend = options.backend ?? cpu
+  const params: Record<string, { weight: Tensor; bias?: Tensor }> = {}
+  infos.forEach((info, i) => {
+    const layer = config.layers[i]
+    const layerKey = fold(options.key, i)
+    if (layer.type === 'conv2d') {
+      params[String(i)] = conv2dInit(layerKey, {
+        inChannels: info.inputShape[0],
+        outChannels: layer.outChannels,
+        kernelSize: info.geometry?.kernel ?? layer.kernelSize,
+        bias: layer.bias ?? true,
+        backend,
+      })
+    } else if (layer.type === 'linear') {
+      params[String(i)] = linearInit(layerKey, info.inputShape[0], layer.outFeatures, {
+        bias: layer.bias ?? true,
+        backend,
+      })
+    } else if (layer.type === 'batchNorm') {
+      params[String(i)] = batchNormInit(info.inputShape[0], { backend }).params
+    }
+  })
+  return params
+}
+
+/**
+ * The initial running statistics of the batchNorm layers (mean 0, variance 1).
+ *
+ * @param config - the network
+ * @param options - backend (default cpu)
+ * @returns `{ [layerIndex]: { runningMean, runningVar } }`, empty without batchNorm
+ * @throws InvalidArgumentError as {@link validateSequentialConfig}
+ * @example
+ * ```ts
+ * const state = initSequentialState(config)
+ * ```
+ */
+export function initSequentialState(
+  config: SequentialConfig,
+  options: { readonly backend?: BackendV1 } = {},
+): SequentialState {
+  const infos = validateSequentialConfig(config)
+  const state: Record<string, { runningMean: Tensor; runningVar: Tensor }> = {}
+  infos.forEach((info, i) => {
+    if (info.type === 'batchNorm') {
+      state[String(i)] = batchNormInit(info.inputShape[0], { backend: options.backend ?? cpu }).state
+    }
+  })
+  return state
+}
+
+/** Options of {@link forwardSequential} and {@link applySequential}. */
+export interface ForwardOptions {
+  /** Training mode: dropout active and batchNorm on batch statistics. Default false. */
+  readonly training?: boolean
+  /** Key of the dropout masks (needed when training with dropout); layer i uses `fold(key, i)`. */
+  readonly key?: Key
+  /** BatchNorm running statistics (needed in evaluation when the net has batchNorm). */
+  readonly state?: SequentialState
+  /** Stop after this many layers (e.g. `layers.length − 1` for penultimate features). Default all. */
+  readonly numLayers?: number
+  /** Keep every layer's output in `activations`. Default false. */
+  readonly keepActivations?: boolean
+}
+
+/** What {@link forwardSequential} returns. */
+export interface ForwardResult {
+  /** The last computed layer's output `[N, ...]`. */
+  readonly output: Tensor
+  /** The new batchNorm state (updated in training, the given one in evaluation). */
+  readonly state: SequentialState
+  /** Each layer's output, when `keepActivations` was asked for (else empty). */
+  readonly activations: readonly Tensor[]
+}
+
+function checkInputShape(config: SequentialConfig, x: Tensor, name: string): void {
+  const expected = config.inputShape
+  if (x.rank !== expected.length + 1 || expected.some((d, i) => x.shape[i + 1] !== d)) {
+    throw new ShapeError(name, `x must be [N, ${expected.join(', ')}], got [${x.shape.join(', ')}]`, [
+      x.shape,
+    ])
+  }
+}
+
+/**
+ * The forward pass of a sequential network, layer by layer, as a pure function: new tensors
+ * out, params and state untouched.
+ *
+ * Shapes: x `[N, ...inputShape]` → output `[N, ...outputShape of the last layer run]`.
+ *
+ * @param config - the network (validated again: cheap)
+ * @param params - from {@link initSequential} (or a checkpoint)
+ * @param x - a batch of inputs, float32
+ * @param options - training, key, state, numLayers, keepActivations
+ * @returns `{ output, state, activations }`
+ * @throws ShapeError when x does not match `inputShape`
+ * @throws InvalidArgumentError when training with dropout without a key, or evaluating a
+ *   batchNorm without state, or for numLayers outside [0, layers.length]
+ * @example
+ * ```ts
+ * const { output } = forwardSequential(config, params, x, { numLayers: config.layers.length - 1 })
+ * ```
+ */
+export function forwardSequential(
+  config: SequentialConfig,
+  params: SequentialParams,
+  x: Tensor,
+  options: ForwardOptions = {},
+): ForwardResult {
+  const name = 'forwardSequential'
+  const infos = validateSequentialConfig(config)
+  checkInputShape(config, x, name)
+  const { training = false, key, state = {}, numLayers = infos.length, keepActivations = false } = options
+  if (!isCount(numLayers, 0) || numLayers > infos.length) {
+    throw new InvalidArgumentError(
+      name,
+      'numLayers',
+      `must be an integer in [0, ${infos.length}], got ${String(numLayers)}`,
+    )
+  }
+  const nextState: Record<string, { runningMean: Tensor; runningVar: Tensor }> = { ...state }
+  const activations: Tensor[] = []
+  let h = x
+  for (let i = 0; i < numLayers; i++) {
+    const layer = config.layers[i]
+    const p = params[String(i)] as { weight: Tensor; bias?: Tensor } | undefined
+    const needParams = (): { weight: Tensor; bias?: Tensor } => {
+      if (p === undefined) {
+        throw new InvalidArgumentError(
+          name,
+          `params['${i}']`,
+          `must hold the ${layer.type} layer's weight, got undefined`,
+        )
+      }
+      return p
+    }
+    const g = infos[i].geometry
+    switch (layer.type) {
+      case 'conv2d':
+        h = conv2dLayer(needParams(), h, { stride: g?.stride, padding: g?.padding, dilation: g?.dilation })
+        break
+      case 'maxPool2d':
+        h = maxPool2d(h, { kernelSize: g?.kernel ?? 1, stride: g?.stride, padding: g?.padding })
+        break
+      case 'avgPool2d':
+        h = avgPool2d(h, { kernelSize: g?.kernel ?? 1, stride: g?.stride, padding: g?.padding })
+        break
+      case 'relu':
+        h = relu(h)
+        break
+      case 'tanh':
+        h = tanh(h)
+        break
+      case 'sigmoid':
+        h = sigmoid(h)
+        break
+      case 'flatten':
+        h = reshape(h, [h.shape[0], -1])
+        break
+      case 'linear':
+        h = linear(needParams(), h)
+        break
+      case 'dropout':
+        if (training && layer.rate > 0) {
+          if (key === undefined) {
+            throw new InvalidArgumentError(
+              name,
+              'key',
+              'must be given when training a network with dropout, got undefined',
+            )
+          }
+          h = dropout(fold(key, i), h, { rate: layer.rate })
+        }
+        break
+      case 'batchNorm': {
+        const s = state[String(i)] as SequentialState[string] | undefined
+        let running = s
+        if (running === undefined) {
+          if (!training) {
+            throw new InvalidArgumentError(
+              name,
+              'state',
+              `must hold the running statistics of batchNorm layer ${i} in evaluation, got none`,
+            )
+          }
+          running = batchNormInit(h.shape[1], { backend: h.backend }).state
+        }
+        const result = batchNorm(needParams() as { weight: Tensor; bias: Tensor }, running, h, {
+          training,
+          momentum: layer.momentum,
+          epsilon: layer.epsilon,
+        })
+        h = result.y
+        nextState[String(i)] = result.state
+        break
+      }
+    }
+    if (keepActivations) activations.push(h)
+  }
+  return { output: h, state: nextState, activations }
+}
+
+/**
+ * The forward pass returning only the output: {@link forwardSequential}'s `output`.
+ * For classifiers these are the logits `[N, classes]`.
+ *
+ * @param config - the network
+ * @param params - its parameters
+ * @param x - `[N, ...inputShape]`
+ * @param options - training, key, state, numLayers
+ * @returns the output of the last layer run
+ * @throws ShapeError, InvalidArgumentError as {@link forwardSequential}
+ * @example
+ * ```ts
+ * const logits = applySequential(config, params, images) // [N, 10]
+ * ```
+ */
+export function applySequential(
+  config: SequentialConfig,
+  params: SequentialParams,
+  x: Tensor,
+  options: ForwardOptions = {},
+): Tensor {
+  return forwardSequential(config, params, x, options).output
+}
