@@ -80,3 +80,12 @@ export {
   type AnnealingResult,
 } from './anneal'
 export { binderCrossing, type BinderCrossing } from './crossing'
+export {
+  packSpins,
+  unpackSpins,
+  packedEnergy,
+  packedMagnetisation,
+  multiSpinSweep,
+  type PackedSpins,
+  type MultiSpinSweepOptions,
+} from './multispin'
