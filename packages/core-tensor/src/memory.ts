@@ -23,7 +23,11 @@ export function treeLeaves(tree: unknown): Tensor[] {
   return out
 }
 
-/** @internal Runs fn in a scope; disposes what it created except what `result` holds. */
+/**
+ * @internal Runs fn in a scope; disposes what it created except what `result` holds and what an
+ * active gradient tape still refers to (those move to the enclosing scope, so nested `grad` and
+ * a `tidy` inside a differentiated function keep the tensors the outer backward pass reads).
+ */
 export function runInScope<T>(fn: () => T, op = 'tidy'): T {
   const scope: Tensor[] = []
   runtime.scopes.push(scope)
@@ -41,8 +45,11 @@ export function runInScope<T>(fn: () => T, op = 'tidy'): T {
   }
   const kept = new Set(treeLeaves(result))
   const parent = runtime.scopes.at(-1)
+  const tapes = runtime.tapes
   for (const t of scope) {
     if (kept.has(t)) parent?.push(t)
+    else if (parent !== undefined && tapes.length > 0 && tapes.some((tape) => tape.held.has(t)))
+      parent.push(t)
     else t.dispose()
   }
   return result

@@ -44,6 +44,8 @@ function record(
     if (inputs.some((t) => tape.watched.has(t.id))) {
       tape.nodes.push({ primitive, inputs, output, attrs })
       tape.watched.add(output.id)
+      for (const t of inputs) tape.held.add(t)
+      tape.held.add(output)
     }
   }
   return output

@@ -22,6 +22,12 @@ export interface TapeNode {
 export class Tape {
   readonly nodes: TapeNode[] = []
   readonly watched = new Set<number>()
+  /**
+   * Every tensor a node refers to (inputs and outputs). While the tape is active, a scope that
+   * closes (an inner `grad`, a `tidy` inside the differentiated function) hands these to its
+   * parent scope instead of disposing them: the tape's backward pass still reads them.
+   */
+  readonly held = new Set<Tensor>()
 }
 
 /** Live tensors and bytes held on one backend. */

@@ -121,12 +121,7 @@ export function grad<TParams extends TensorTree, TArgs extends unknown[]>(
   f: (params: TParams, ...args: TArgs) => Tensor,
 ): (params: TParams, ...args: TArgs) => TParams {
   const both = valueAndGrad(f)
-  return (params, ...args) =>
-    runInScope(() => {
-      const { value, grads } = both(params, ...args)
-      value.dispose()
-      return grads
-    }, 'grad')
+  return (params, ...args) => runInScope(() => both(params, ...args).grads, 'grad')
 }
 
 /**

@@ -58,7 +58,8 @@ export function checkGradients(
   if (backend.floatPrecision !== 64) {
     throw new GenError(`checkGradients: inputs must live on a float64 backend, got ${backend.name}`)
   }
-  const grads = valueAndGrad(loss)(inputs).grads
+  const { value, grads } = valueAndGrad(loss)(inputs)
+  value.dispose()
   let worst = 0
   inputs.forEach((x, k) => {
     const base = Array.from(x.dataSync())
