@@ -1,0 +1,48 @@
+import { key, split } from '@gen/core-tensor'
+import { afterAll, expect, test } from 'vitest'
+import { randomSpins } from './energy'
+import { cubicLattice, squareLattice } from './lattice'
+import { multiSpinSweep, packSpins, type PackedSpins } from './multispin'
+import { createReplicaPool, parallelMultiSpinSweeps, type Replica } from './node'
+import { createRng } from './rng'
+
+const pool = createReplicaPool({ threads: 2 })
+afterAll(() => pool.close())
+
+function replicas(seed: number): Replica[] {
+  const ks = split(key(seed), 6)
+  const sq = squareLattice(64)
+  const cu = cubicLattice(32)
+  return [
+    { packed: packSpins(sq, randomSpins(sq, ks[0])), beta: 0.44, rng: createRng(ks[1]) },
+    { packed: packSpins(sq, randomSpins(sq, ks[2])), beta: 0.3, rng: createRng(ks[3]) },
+    { packed: packSpins(cu, randomSpins(cu, ks[4])), beta: 0.22, rng: createRng(ks[5]) },
+  ]
+}
+
+function copy(p: PackedSpins): PackedSpins {
+  return { ...p, words: p.words.slice() }
+}
+
+test('the pool gives, bit for bit, the sequential multiSpinSweep result on each replica', async () => {
+  const par = replicas(1)
+  const seq = replicas(1).map((r) => ({ ...r, packed: copy(r.packed) }))
+  await pool.sweep(par, 7)
+  await pool.sweep(par, 3)
+  for (const r of seq) multiSpinSweep(r.packed, { beta: r.beta, rng: r.rng, sweeps: 10 })
+  for (let i = 0; i < par.length; i++) {
+    expect(par[i].packed.words).toEqual(seq[i].packed.words)
+    expect(par[i].rng.state).toEqual(seq[i].rng.state)
+  }
+  const once = replicas(1)
+  await parallelMultiSpinSweeps(once, { sweeps: 10, threads: 3 })
+  expect(once[2].packed.words).toEqual(seq[2].packed.words)
+})
+
+test('bad input is rejected with InvalidArgumentError', async () => {
+  const rs = replicas(2)
+  await expect(pool.sweep([rs[0], rs[0]], 1)).rejects.toThrow(/share/)
+  await expect(pool.sweep([{ ...rs[0], beta: -1 }], 1)).rejects.toThrow(/beta/)
+  await expect(pool.sweep(rs, -1)).rejects.toThrow(/sweeps/)
+  expect(() => createReplicaPool({ threads: 0 })).toThrow(/threads/)
+})
