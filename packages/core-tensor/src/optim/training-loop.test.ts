@@ -51,9 +51,7 @@ function train(seed: number, steps: number, onStep?: (step: number) => void) {
     state = next.state
     onStep?.(step)
   }
-  const weights = [params.l1.weight, params.l1.bias, params.l2.weight, params.l2.bias].map((t) =>
-    Array.from(t!.dataSync()),
-  )
+  const weights = [params.w1, params.b1, params.w2, params.b2].map((t) => Array.from(t.dataSync()))
   dispose([params, state, x, y])
   return { weights, losses }
 }
