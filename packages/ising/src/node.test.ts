@@ -27,8 +27,8 @@ function copy(p: PackedSpins): PackedSpins {
 test('the pool gives, bit for bit, the sequential multiSpinSweep result on each replica', async () => {
   const par = replicas(1)
   const seq = replicas(1).map((r) => ({ ...r, packed: copy(r.packed) }))
-  await pool.sweep(par, 7)
-  await pool.sweep(par, 3)
+  // Overlapping calls run in call order.
+  await Promise.all([pool.sweep(par, 7), pool.sweep(par, 3)])
   for (const r of seq) multiSpinSweep(r.packed, { beta: r.beta, rng: r.rng, sweeps: 10 })
   for (let i = 0; i < par.length; i++) {
     expect(par[i].packed.words).toEqual(seq[i].packed.words)
@@ -45,4 +45,7 @@ test('bad input is rejected with InvalidArgumentError', async () => {
   await expect(pool.sweep([{ ...rs[0], beta: -1 }], 1)).rejects.toThrow(/beta/)
   await expect(pool.sweep(rs, -1)).rejects.toThrow(/sweeps/)
   expect(() => createReplicaPool({ threads: 0 })).toThrow(/threads/)
+  const closed = createReplicaPool({ threads: 1 })
+  await closed.close()
+  await expect(closed.sweep(rs, 1)).rejects.toThrow(/closed/)
 })

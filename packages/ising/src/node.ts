@@ -30,6 +30,7 @@ export interface ReplicaPool {
   readonly threads: number
   /**
    * Runs `sweeps` multi-spin sweeps on every replica, the replicas split evenly over the threads.
+   * Calls made before the previous one has finished wait for it (they run in call order).
    * Each replica's words and generator state are copied to its worker and back, so the result is
    * the one `multiSpinSweep` gives on the same replica (bit for bit), whatever the number
    * of threads.
@@ -120,13 +121,13 @@ export function createReplicaPool(options: ReplicaPoolOptions = {}): ReplicaPool
     workers.push(worker)
   }
   let closed = false
-  let busy = false
 
   function runOn(worker: Worker, jobs: WireJob[]): Promise<WireJob[]> {
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
         worker.off('message', onMessage)
         worker.off('error', onError)
+        worker.off('exit', onExit)
         worker.unref()
       }
       const onMessage = (result: WireJob[]): void => {
@@ -137,8 +138,19 @@ export function createReplicaPool(options: ReplicaPoolOptions = {}): ReplicaPool
         cleanup()
         reject(error)
       }
+      const onExit = (code: number): void => {
+        cleanup()
+        reject(
+          new InvalidArgumentError(
+            'ReplicaPool.sweep',
+            'pool',
+            `must stay open, got a worker exit (${code})`,
+          ),
+        )
+      }
       worker.on('message', onMessage)
       worker.on('error', onError)
+      worker.on('exit', onExit)
       worker.ref()
       worker.postMessage(
         jobs,
@@ -147,10 +159,9 @@ export function createReplicaPool(options: ReplicaPoolOptions = {}): ReplicaPool
     })
   }
 
-  async function sweep(replicas: readonly Replica[], sweeps: number): Promise<void> {
+  async function runSweep(replicas: readonly Replica[], sweeps: number): Promise<void> {
     const op = 'ReplicaPool.sweep'
     if (closed) throw new InvalidArgumentError(op, 'pool', 'must be open, got a closed pool')
-    if (busy) throw new InvalidArgumentError(op, 'pool', 'must be idle, got a sweep still running')
     const list: unknown = replicas
     if (!Array.isArray(list)) {
       throw new InvalidArgumentError(op, 'replicas', `must be an array, got ${typeof replicas}`)
@@ -181,22 +192,25 @@ export function createReplicaPool(options: ReplicaPoolOptions = {}): ReplicaPool
     // Contiguous, balanced chunks: replica i goes to thread floor(i·threads / n).
     const chunks: WireJob[][] = workers.map(() => [])
     jobs.forEach((job, i) => chunks[Math.floor((i * threads) / jobs.length)].push(job))
-    busy = true
-    try {
-      const results = await Promise.all(
-        chunks.map((chunk, t) => (chunk.length === 0 ? Promise.resolve([]) : runOn(workers[t], chunk))),
-      )
-      let i = 0
-      for (const chunk of results) {
-        for (const job of chunk) {
-          replicas[i].packed.words.set(job.words)
-          replicas[i].rng.state.set(job.state)
-          i++
-        }
+    const results = await Promise.all(
+      chunks.map((chunk, t) => (chunk.length === 0 ? Promise.resolve([]) : runOn(workers[t], chunk))),
+    )
+    let i = 0
+    for (const chunk of results) {
+      for (const job of chunk) {
+        replicas[i].packed.words.set(job.words)
+        replicas[i].rng.state.set(job.state)
+        i++
       }
-    } finally {
-      busy = false
     }
+  }
+
+  // Calls run one after another: each starts from the states the previous one left.
+  let tail: Promise<void> = Promise.resolve()
+  function sweep(replicas: readonly Replica[], sweeps: number): Promise<void> {
+    const next = tail.then(() => runSweep(replicas, sweeps))
+    tail = next.catch(() => undefined)
+    return next
   }
 
   async function close(): Promise<void> {
