@@ -128,11 +128,11 @@ export function decodeCheckpoint(
       throw new InvalidArgumentError(
         op,
         'bytes',
-        `tensor '${name}' must be [${shape.join(', ')}], got [${t.shape.join(', ')}]`,
+        `must hold '${name}' as [${shape.join(', ')}], got [${t.shape.join(', ')}]`,
       )
     }
     if (t.dtype !== 'F32' && t.dtype !== 'F64') {
-      throw new InvalidArgumentError(op, 'bytes', `tensor '${name}' must be F32 or F64, got ${t.dtype}`)
+      throw new InvalidArgumentError(op, 'bytes', `must hold '${name}' as F32 or F64, got ${t.dtype}`)
     }
     return fromArray(Array.from(t.data as Float32Array | Float64Array), { shape, backend })
   }

@@ -99,8 +99,8 @@ export function toImageDataset(set: LabeledBytes, options: ToImageDatasetOptions
   ) {
     throw new InvalidArgumentError(
       op,
-      'options',
-      `start and count must pick a non-empty range of the ${set.count} images, got start ${start}, count ${count}`,
+      'count',
+      `must pick, from start, a non-empty range of the ${set.count} images, got start ${start}, count ${count}`,
     )
   }
   if (!(std > 0) || !Number.isFinite(mean)) {

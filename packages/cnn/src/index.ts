@@ -60,3 +60,14 @@ export {
   type ReceptiveField,
   type MeasuredReceptiveField,
 } from './receptive-field'
+export {
+  extractFeatures,
+  gaussianFit,
+  frechetDistance,
+  frechetClassifierDistance,
+  classifierScore,
+  confusionMatrix,
+  filterGrid,
+  type FeatureOptions,
+  type GaussianFit,
+} from './metrics'

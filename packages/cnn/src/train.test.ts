@@ -64,8 +64,8 @@ describe('trainClassifier', () => {
     expect(result.checkpoint.step).toBe(60)
   })
 
-  test('LeNet-5 on cpu overfits 32 images within 40 Adam steps; memory stays flat', async () => {
-    const data = randomSet(32, [1, 28, 28], 10, cpu)
+  test('LeNet-5 on cpu overfits 16 images within 30 Adam steps; memory stays flat', async () => {
+    const data = randomSet(16, [1, 28, 28], 10, cpu)
     const config = lenet5Config({ variant: 'modern' })
     const params = initSequential(config, { key: key(3) })
     const tensors: number[] = []
@@ -74,8 +74,8 @@ describe('trainClassifier', () => {
       params,
       data,
       evalData: data,
-      epochs: 40,
-      batchSize: 32,
+      epochs: 30,
+      batchSize: 16,
       key: key(4),
       onProgress: (p) => {
         if (p.phase === 'epoch') tensors.push(memoryStats().tensors)
