@@ -155,6 +155,16 @@ export {
 } from './ops/pool'
 export { concat, stack, tensorSplit, pad, type PadOptions } from './ops/join'
 export { indexSelect, gather, scatterAdd, oneHot, tril, triu } from './ops/indexing'
+export {
+  bernoulli,
+  categorical,
+  randint,
+  truncatedNormal,
+  type RandomTensorOptions,
+  type RandintOptions,
+  type TruncatedNormalOptions,
+} from './ops/random'
+export { einsum } from './ops/einsum'
 export { grad, valueAndGrad, noGrad, type ValueAndGrad } from './autodiff/grad'
 export {
   tidy,

@@ -46,6 +46,16 @@ export {
   type GroupNormOptions,
 } from './conv-layers'
 export {
+  multiHeadAttentionInit,
+  multiHeadAttention,
+  sinusoidalEmbedding,
+  type MultiHeadAttentionParams,
+  type AttentionInputs,
+  type MultiHeadAttentionInitOptions,
+  type MultiHeadAttentionOptions,
+  type SinusoidalEmbeddingOptions,
+} from './attention'
+export {
   mseLoss,
   binaryCrossEntropyWithLogits,
   crossEntropyWithLogits,
