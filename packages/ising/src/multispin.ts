@@ -283,10 +283,12 @@ export interface KernelJob {
  * that the worker threads of `@gen/ising/node` can run its source text.
  *
  * Per word: a_i = s XOR neighbour_i marks anti-aligned neighbours; k = Σ a_i is known through
- * ge1 = (k ≥ 1), ge2 = (k ≥ 2). ΔE = 2J(4 − 2k): k ≥ 2 flips; k = 1 flips when A; k = 0 when
- * A AND B, with A, B independent masks of Bernoulli(p = e^{−4βJ}) bits, so P = p and p² = e^{−8βJ}.
- * Each mask bit compares a uniform U = 0.u1u2… (one bit from each random word) with p's digits,
- * most significant first, stopping when every lane that needs it is decided: exact Bernoulli(p).
+ * ge1 = (k ≥ 1), ge2 = (k ≥ 2). ΔE = 2J(4 − 2k): k ≥ 2 flips; a lane with k = 1 flips with
+ * p = e^{−4βJ}, one with k = 0 with p² = e^{−8βJ}. Every such lane compares a uniform
+ * U = 0.u1u2… (bit j from random word j) with the binary digits of its own threshold, most
+ * significant first (U < p exactly when, at the first digit where they differ, p has the 1):
+ * an exact Bernoulli draw. The first 8 words are drawn unconditionally (straight-line code, no
+ * branch), then more only while a lane is still undecided (probability about lanes·2^−8).
  */
 export function multiSpinKernel2d(job: KernelJob): void {
   const { words: w, L, rows: H, digits: dig, state: st, sweeps, counts } = job
@@ -294,17 +296,25 @@ export function multiSpinKernel2d(job: KernelJob): void {
   let s1 = st[1] | 0
   let s2 = st[2] | 0
   let s3 = st[3] | 0
-  // dig holds two rows of nd >= 4 digit masks: p = e^{-4βJ} (the k = 1 threshold), then the
+  // dig holds two rows of nd >= 8 digit masks: p = e^{-4βJ} (the k = 1 threshold), then the
   // XOR of p's and p^2's digits, so that lanes with k = 0 compare against p^2 = e^{-8βJ}.
   const nd = dig.length >> 1
   const dA0 = dig[0]
   const dA1 = dig[1]
   const dA2 = dig[2]
   const dA3 = dig[3]
+  const dA4 = dig[4]
+  const dA5 = dig[5]
+  const dA6 = dig[6]
+  const dA7 = dig[7]
   const dX0 = dig[nd]
   const dX1 = dig[nd + 1]
   const dX2 = dig[nd + 2]
   const dX3 = dig[nd + 3]
+  const dX4 = dig[nd + 4]
+  const dX5 = dig[nd + 5]
+  const dX6 = dig[nd + 6]
+  const dX7 = dig[nd + 7]
   // Bits b with b·H odd: a word holds both colours when H is odd.
   const P = (H & 1) === 1 ? 0xaaaaaaaa | 0 : 0
   const step = P === 0 ? 2 : 1
@@ -336,7 +346,7 @@ export function multiSpinKernel2d(job: KernelJob): void {
           const e0 = ~ge1 & m
           let und = e1 | e0
           let acc = 0
-          // The first four steps unrolled (digits in locals), then lazily while a lane is undecided.
+          // The first 8 steps unrolled (digits in locals), then lazily while a lane is undecided.
           {
             const q = Math.imul(s1, 5)
             const rnd = Math.imul((q << 7) | (q >>> 25), 9)
@@ -397,7 +407,67 @@ export function multiSpinKernel2d(job: KernelJob): void {
             acc |= und & v & dj
             und &= ~v
           }
-          for (let j = 4; und !== 0 && j < nd; j++) {
+          {
+            const q = Math.imul(s1, 5)
+            const rnd = Math.imul((q << 7) | (q >>> 25), 9)
+            const tt = s1 << 9
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= tt
+            s3 = (s3 << 11) | (s3 >>> 21)
+            const dj = dA4 ^ (dX4 & e0)
+            const v = rnd ^ dj
+            acc |= und & v & dj
+            und &= ~v
+          }
+          {
+            const q = Math.imul(s1, 5)
+            const rnd = Math.imul((q << 7) | (q >>> 25), 9)
+            const tt = s1 << 9
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= tt
+            s3 = (s3 << 11) | (s3 >>> 21)
+            const dj = dA5 ^ (dX5 & e0)
+            const v = rnd ^ dj
+            acc |= und & v & dj
+            und &= ~v
+          }
+          {
+            const q = Math.imul(s1, 5)
+            const rnd = Math.imul((q << 7) | (q >>> 25), 9)
+            const tt = s1 << 9
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= tt
+            s3 = (s3 << 11) | (s3 >>> 21)
+            const dj = dA6 ^ (dX6 & e0)
+            const v = rnd ^ dj
+            acc |= und & v & dj
+            und &= ~v
+          }
+          {
+            const q = Math.imul(s1, 5)
+            const rnd = Math.imul((q << 7) | (q >>> 25), 9)
+            const tt = s1 << 9
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= tt
+            s3 = (s3 << 11) | (s3 >>> 21)
+            const dj = dA7 ^ (dX7 & e0)
+            const v = rnd ^ dj
+            acc |= und & v & dj
+            und &= ~v
+          }
+          for (let j = 8; und !== 0 && j < nd; j++) {
             const q = Math.imul(s1, 5)
             const rnd = Math.imul((q << 7) | (q >>> 25), 9)
             const tt = s1 << 9
@@ -435,7 +505,8 @@ export function multiSpinKernel2d(job: KernelJob): void {
 /**
  * The 3-D strip-layout checkerboard Metropolis kernel (self-contained, as the 2-D one). Six
  * anti-aligned marks are summed bit-sliced into k = 4k2 + 2k1 + k0; ΔE = 2J(6 − 2k): k ≥ 3 flips,
- * k = 2 when A, k = 1 when A·B, k = 0 when A·B·C, with A, B, C independent Bernoulli(e^{−4βJ}) masks.
+ * k = 2, 1, 0 flip with e^{−4βJ}, e^{−8βJ}, e^{−12βJ}, by the same digit comparison as in 2-D
+ * (here drawn lazily from the first word on).
  */
 export function multiSpinKernel3d(job: KernelJob): void {
   const { words: w, L, rows: H, digits: dig, state: st, sweeps, counts } = job
@@ -577,7 +648,7 @@ const digitCache = new Map<string, Int32Array>()
 function makeDigits(dim: 2 | 3, betaJ: number): Int32Array {
   const p = Math.exp(-4 * betaJ)
   if (dim === 3) return thresholdDigits([p, Math.exp(-8 * betaJ), Math.exp(-12 * betaJ)], 4)
-  const digits = thresholdDigits([p, Math.exp(-8 * betaJ)], 4)
+  const digits = thresholdDigits([p, Math.exp(-8 * betaJ)], 8)
   const nd = digits.length >> 1
   for (let j = 0; j < nd; j++) digits[nd + j] ^= digits[j]
   return digits
@@ -591,12 +662,14 @@ function makeDigits(dim: 2 | 3, betaJ: number): Int32Array {
  * ∈ {−8..8}J (2-D) or {−12..12}J (3-D), so the chain has the same stationary law as
  * {@link metropolisSweep} with the checkerboard order.
  *
- * Exact acceptance: the uphill classes need probabilities p^n with p = e^{−4βJ} and n = 1, 2
- * (2-D) or 1..3 (3-D); they are products of n independent Bernoulli(p) bit masks. One mask bit
- * compares U = 0.u1u2… (bit j of random word j) with the binary digits of the double p, most
- * significant first, drawing words only while some lane that needs the mask is undecided (about
- * log2(lanes) + 2 words): an exact Bernoulli(p) draw, with no truncation bias. Every bit of every
- * xoshiro128** word is used, which is why the generator must have a non-linear scrambler.
+ * Exact acceptance: an uphill lane (ΔE = 4nJ, n = 1, 2 in 2-D, 1..3 in 3-D) needs probability
+ * e^{−4nβJ}. All such lanes of a word are decided together: lane i compares U_i = 0.u1u2… (bit i
+ * of random words 1, 2, …) with the binary digits of its own threshold (the double nearest
+ * e^{−4nβJ}), most significant first, and more words are drawn only while some lane is
+ * undecided (2-D at Tc: about 8.2 words per 32 spins). U_i < p is decided at the first differing
+ * digit, so the draw is an exact Bernoulli(p): no truncation to k bits, no bias beyond the
+ * rounding of e^{−4nβJ} to a double (1e−16 relative). Every bit of every xoshiro128** word is
+ * used, which is why the generator must have a non-linear scrambler (an F2-linear one is not safe here).
  *
  * @param packed - the state from {@link packSpins}, changed in place
  * @param options - β, rng, sweeps (default 1), optional per-class counts
