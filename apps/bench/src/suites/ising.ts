@@ -1,3 +1,7 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Candidate, Suite } from '../harness.ts'
 // Relative source imports, as in matmul.ts, until the bench depends on the package.
 import {
@@ -17,8 +21,9 @@ import { key, split } from '../../../../packages/core-tensor/src/random/index.ts
 // 2-D Ising Metropolis at Tc on the 1024 x 1024 torus: one iteration is 2 sweeps of each of 2
 // independent replicas, i.e. 4 L^2 spin-flip attempts, so the throughput column reads in
 // attempts/s (G attempts/s = attempts per ns). Candidates: the multi-spin-coded checkerboard
-// sweep (32 spins per word) on one thread and on two worker threads (one replica each), and the
-// package's plain checkerboard sweep (one byte per spin), the baseline.
+// sweep (32 spins per word) on one thread and on two worker threads (one replica each), a C
+// plain checkerboard sweep (reference), and the package's plain checkerboard sweep (one byte per
+// spin), the baseline.
 const L = 1024
 const replicas = 2
 const sweeps = 2
@@ -76,6 +81,112 @@ const plain: Candidate = {
   },
 }
 
+// The C reference: the same plain checkerboard sweep (one byte per spin, xoshiro128**, table of
+// e^{-βΔE} thresholds) compiled with gcc -O2 at setup and kept running; one iteration sends a
+// sweep count on stdin and waits for "ok" (a pipe round trip, ~0.1 ms of a ~25 ms iteration).
+const C_SOURCE = String.raw`// Plain checkerboard Metropolis, one byte per spin, xoshiro128**: the reference for the ising
+// bench. Reads a sweep count per line on stdin, runs it on each replica, answers "ok".
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+typedef struct { uint32_t s[4]; } rng_t;
+static inline uint32_t next(rng_t *r) {
+  uint32_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 9;
+  s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 11);
+  return out;
+}
+int main(int argc, char **argv) {
+  int L = atoi(argv[1]), R = atoi(argv[2]);
+  double beta = atof(argv[3]);
+  // threshold[(s·Σ + 4)/2]: accept when next() < threshold (ΔE = 2 s Σ).
+  uint64_t thr[5];
+  for (int k = 0; k < 5; k++) {
+    double dE = 2.0 * (2 * k - 4), p = dE <= 0 ? 1.0 : exp(-beta * dE);
+    thr[k] = (uint64_t)(p * 4294967296.0);
+  }
+  int8_t **sp = malloc(sizeof(int8_t *) * R);
+  rng_t *rg = malloc(sizeof(rng_t) * R);
+  for (int r = 0; r < R; r++) {
+    rg[r].s[0] = 0x9e3779b9u * (r + 1); rg[r].s[1] = 0x85ebca6bu; rg[r].s[2] = 0xc2b2ae35u; rg[r].s[3] = 1;
+    sp[r] = malloc((size_t)L * L);
+    for (int i = 0; i < L * L; i++) sp[r][i] = (next(&rg[r]) >> 31) ? 1 : -1;
+  }
+  char line[64];
+  while (fgets(line, sizeof line, stdin)) {
+    int n = atoi(line);
+    for (int r = 0; r < R; r++) {
+      int8_t *s = sp[r];
+      rng_t g = rg[r];
+      for (int t = 0; t < n; t++)
+        for (int c = 0; c < 2; c++)
+          for (int y = 0; y < L; y++) {
+            int up = ((y + L - 1) % L) * L, dn = ((y + 1) % L) * L, row = y * L;
+            for (int x = (y + c) & 1; x < L; x += 2) {
+              int xl = x == 0 ? L - 1 : x - 1, xr = x == L - 1 ? 0 : x + 1;
+              int sum = s[row + xl] + s[row + xr] + s[up + x] + s[dn + x];
+              int k = (s[row + x] * sum + 4) >> 1;
+              if (k <= 2 || next(&g) < thr[k]) s[row + x] = -s[row + x];
+            }
+          }
+      rg[r] = g;
+    }
+    fputs("ok\n", stdout);
+    fflush(stdout);
+  }
+  return 0;
+}
+`
+
+interface CProcess {
+  child: ChildProcessWithoutNullStreams
+  dir: string
+  pending: (() => void)[]
+}
+
+function startC(): CProcess {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-bench-ising-'))
+  writeFileSync(join(dir, 'plain.c'), C_SOURCE)
+  const cc = spawnSync('gcc', ['-O2', '-o', join(dir, 'plain'), join(dir, 'plain.c'), '-lm'], {
+    encoding: 'utf8',
+  })
+  if (cc.status !== 0) throw new Error(`gcc failed: ${cc.stderr}`)
+  const child = spawn(join(dir, 'plain'), [String(L), String(replicas), String(beta)])
+  const proc: CProcess = { child, dir, pending: [] }
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    for (const _ of chunk.matchAll(/ok\n/g)) proc.pending.shift()?.()
+  })
+  return proc
+}
+
+function sweepC(proc: CProcess, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    proc.pending.push(resolve)
+    proc.child.stdin.write(`${n}\n`)
+  })
+}
+
+const gccAvailable = spawnSync('gcc', ['--version']).status === 0
+
+const cPlain: Candidate | { library: string; unavailable: string } = gccAvailable
+  ? {
+      library: 'C plain (gcc -O2)',
+      setup: async () => {
+        const proc = startC()
+        await sweepC(proc, 200)
+        return proc
+      },
+      run: (state) => sweepC(state as CProcess, sweeps),
+      teardown: (state) => {
+        const proc = state as CProcess
+        proc.child.kill()
+        rmSync(proc.dir, { recursive: true, force: true })
+      },
+    }
+  : { library: 'C plain (gcc -O2)', unavailable: 'gcc not found' }
+
 /** The Ising suites. */
 export function isingSuites(): Suite[] {
   return [
@@ -84,7 +195,7 @@ export function isingSuites(): Suite[] {
       name: `metropolis 2d Tc L=${L}, ${replicas} replicas x ${sweeps} sweeps`,
       work: { amount: replicas * sweeps * L * L, unit: 'attempts' },
       baseline: 'gen plain',
-      candidates: [multiSpin, multiSpinThreads, plain],
+      candidates: [multiSpin, multiSpinThreads, cPlain, plain],
     },
   ]
 }
