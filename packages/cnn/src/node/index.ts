@@ -4,6 +4,7 @@
  * a temporary name and renamed, so a crash never leaves a half-written checkpoint.
  */
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import type { BackendV1 } from '@gen/core-tensor'
 import {
   decodeCheckpoint,
@@ -61,4 +62,20 @@ export async function readCheckpoint(
 ): Promise<DecodedCheckpoint> {
   const bytes = await readFile(path)
   return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options)
+}
+
+/**
+ * The path of the shipped LeNet-5 weights (modern variant, trained on MNIST by
+ * `pnpm train:lenet`; see `weights/README.md`). Read them with {@link readCheckpoint}; inputs
+ * must be normalised as in training, `(pixel/255 − 0.1307) / 0.3081`.
+ *
+ * @returns an absolute file path inside the installed package
+ * @example
+ * ```ts
+ * const { config, params } = await readCheckpoint(lenet5WeightsPath())
+ * ```
+ */
+export function lenet5WeightsPath(): string {
+  // src/node/index.ts and dist/node/index.js both sit two levels below the package root
+  return fileURLToPath(new URL('../../weights/lenet5-modern-mnist.safetensors', import.meta.url))
 }
