@@ -103,7 +103,11 @@ export interface TrainOptions {
   readonly onProgress?: (progress: TrainProgress) => void | Promise<void>
   /** Steps between checkpoints (also written after every epoch). Default: epochs only. */
   readonly checkpointEvery?: number
-  /** Receives each checkpoint (e.g. `writeCheckpoint` from `@gen/cnn/node`); awaited. */
+  /**
+   * Receives each checkpoint (e.g. `writeCheckpoint` from `@gen/cnn/node`); awaited. Its
+   * tensors are the live training state: encode or copy them inside the callback, since the
+   * next step frees them.
+   */
   readonly onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>
   /** Continue from this checkpoint (same config, data, batch size and key as the first run). */
   readonly resume?: Checkpoint
@@ -293,8 +297,9 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
     optState = optimizer.init(params)
     step = 0
   }
-  const [shuffleKey, shiftKey, dropoutKey] = split(key, 3)
   const owned = new Set<unknown>() // trees this function made and may dispose
+  if (resume === undefined) owned.add(optState)
+  const [shuffleKey, shiftKey, dropoutKey] = split(key, 3)
   const replace = <T>(old: T, next: T): T => {
     if (owned.has(old)) dispose(old)
     owned.delete(old)

@@ -19,7 +19,8 @@ import {
 const mean = 0.1307
 const std = 0.3081
 
-test('LeNet-5 learns MNIST', { tags: ['slow'] }, async () => {
+// the full form trains for about an hour on 2 shared cores, past the slow tag's 10 minutes
+test('LeNet-5 learns MNIST', { tags: ['slow'], timeout: isFullRun() ? 4 * 3600_000 : 600_000 }, async () => {
   const full = isFullRun()
   const { train, test: testSet } = await loadMnist()
   const data = toImageDataset(train, { count: full ? 60000 : 5000, mean, std })
