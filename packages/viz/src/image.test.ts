@@ -175,3 +175,9 @@ describe('toRgb', () => {
     expect(Array.from(toRgb(rgba).data)).toEqual([224, 204, 255])
   })
 })
+
+test('toImage without options names the missing range', () => {
+  expect(() => (toImage as (x: unknown) => unknown)([0, 1])).toThrow(
+    "toImage: options must be an object with a range such as { range: '0..1' }, got undefined",
+  )
+})

@@ -218,6 +218,13 @@ export interface ToImageOptions {
  */
 export function toImage(input: NumericInput, options: ToImageOptions): Image {
   const op = 'toImage'
+  if (typeof options !== 'object' || (options as unknown) === null) {
+    throw new InvalidArgumentError(
+      op,
+      'options',
+      `must be an object with a range such as { range: '0..1' }, got ${describe(options)}`,
+    )
+  }
   const { values, shape } = readInput(op, input)
   let width: number
   let height: number

@@ -160,3 +160,28 @@ describe('base64', () => {
     expect(base64(bytes)).toBe(Buffer.from(bytes).toString('base64'))
   })
 })
+
+describe('renderReport refuses SVG that could run code or load from elsewhere', () => {
+  const svgBlock = (svg: string): Report => ({
+    title: 't',
+    sections: [{ title: 's', blocks: [{ kind: 'svg', svg }] }],
+  })
+  test.each([
+    ['an event handler', '<svg onload="alert(1)"></svg>'],
+    ['an event handler on a child', '<svg><rect width="1" onmouseover = "x()"/></svg>'],
+    ['an embedded document', '<svg><foreignObject><iframe src="http://x"></iframe></foreignObject></svg>'],
+    ['a javascript: URL', '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>'],
+    ['an outside CSS url()', '<svg><style>rect { fill: url(http://x/p.svg#a) }</style></svg>'],
+    ['a CSS @import', '<svg><style>@import "http://x/s.css";</style></svg>'],
+    ['an unquoted outside src', '<svg><image src=http://x/y.png /></svg>'],
+  ])('%s', (_, svg) => {
+    expect(() => renderReport(svgBlock(svg))).toThrow(/must be self-contained/)
+  })
+
+  test('local references stay allowed: clip paths, #ids and data: images', () => {
+    const svg =
+      '<svg><defs><clipPath id="c"><rect width="5" height="5"/></clipPath></defs><g clip-path="url(#c)"><use href="#c"/><image href="data:image/png;base64,AAAA"/></g></svg>'
+    expect(renderReport(svgBlock(svg))).toContain('clip-path="url(#c)"')
+    expect(renderReport(svgBlock(linePlot([{ x: [0, 1], y: [0, 1] }])))).toContain('<svg')
+  })
+})

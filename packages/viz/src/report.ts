@@ -130,6 +130,29 @@ function imageHtml(op: string, block: ImageBlock, where: string): string {
   return `<figure><img class="pixels" src="data:${mime};base64,${base64(bytes)}" width="${width * scale}" alt="${alt}">${caption}</figure>`
 }
 
+/**
+ * The first part of an SVG document that could run code or load something from elsewhere, if
+ * any: script elements, `on...` event-handler attributes, embedded documents (foreignObject,
+ * iframe, object, embed), `javascript:` URLs, CSS `url(...)`/`@import` to outside addresses, and
+ * any href/src that is not a local `#id` or a `data:` URL.
+ */
+function unsafeSvgPart(svg: string): string | undefined {
+  const patterns = [
+    /<\s*script/i,
+    /<\s*(foreignObject|iframe|object|embed)\b/i,
+    /\son[a-z]+\s*=/i,
+    /javascript\s*:/i,
+    /@import/i,
+    /url\(\s*["']?(?!#|data:)[^)]*\)/i,
+    /(href|src)\s*=\s*["']?(?!["']?(#|data:))[^\s>]*/i,
+  ]
+  for (const pattern of patterns) {
+    const match = pattern.exec(svg)
+    if (match !== null) return match[0].slice(0, 40)
+  }
+  return undefined
+}
+
 function svgHtml(op: string, block: SvgBlock, where: string): string {
   const svg = block.svg.replace(/^\s*(<\?xml[^>]*\?>)?\s*/, '')
   if (!svg.startsWith('<svg') || !svg.trimEnd().endsWith('</svg>')) {
@@ -139,11 +162,12 @@ function svgHtml(op: string, block: SvgBlock, where: string): string {
       `must be one <svg>...</svg> document, got ${JSON.stringify(svg.slice(0, 20))}...`,
     )
   }
-  if (/<script/i.test(svg) || /href\s*=\s*["'](?!#|data:)/i.test(svg)) {
+  const unsafe = unsafeSvgPart(svg)
+  if (unsafe !== undefined) {
     throw new InvalidArgumentError(
       op,
       `${where}.svg`,
-      'must be self-contained (no scripts, no outside links), got one that is not',
+      `must be self-contained (no scripts, event handlers, embedded documents or outside links), got ${JSON.stringify(unsafe)}`,
     )
   }
   const caption = block.caption === undefined ? '' : `<figcaption>${escapeXml(block.caption)}</figcaption>`

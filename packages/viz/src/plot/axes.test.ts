@@ -28,7 +28,7 @@ describe('niceTicks', () => {
     expect(() => niceTicks(1, 1)).toThrow('niceTicks: range must be finite with low < high, got [1, 1]')
     expect(() => niceTicks(2, 1)).toThrow(InvalidArgumentError)
     expect(() => niceTicks(0, Infinity)).toThrow(InvalidArgumentError)
-    expect(() => niceTicks(0, 1, 1)).toThrow('niceTicks: target must be an integer >= 2, got 1')
+    expect(() => niceTicks(0, 1, 1)).toThrow('niceTicks: target must be an integer in [2, 1000], got 1')
   })
 })
 
@@ -112,5 +112,18 @@ describe('helpers', () => {
     expect(contentId('abc')).toBe(contentId('abc'))
     expect(contentId('abc')).not.toBe(contentId('abd'))
     expect(contentId('abc')).toMatch(/^gen-[0-9a-z]+$/)
+  })
+})
+
+describe('niceTicks at the edges of double precision', () => {
+  test('a range too narrow for distinct ticks, too wide for a finite step, or a huge target throws', () => {
+    expect(() => niceTicks(1, 1 + 1e-15)).toThrow(/niceTicks: range must be wider than 1e-12/)
+    expect(() => niceTicks(-1e308, 1e308)).toThrow(/narrower than the largest double/)
+    expect(() => niceTicks(0, 1, 1e9)).toThrow(
+      'niceTicks: target must be an integer in [2, 1000], got 1000000000',
+    )
+  })
+  test('small but representable ranges still tick', () => {
+    expect(niceTicks(1, 1 + 1e-9).ticks.length).toBeGreaterThanOrEqual(2)
   })
 })

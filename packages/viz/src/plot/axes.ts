@@ -62,7 +62,8 @@ export const seriesColors = [
  * @param high - range end, greater than `low`
  * @param target - about how many ticks (default 6, at least 2)
  * @returns the tick values inside [low, high], rounded to 12 significant digits, and the step
- * @throws InvalidArgumentError when the range is not finite with low < high, or target < 2
+ * @throws InvalidArgumentError when the range is not finite with low < high, is too narrow for
+ *   distinct ticks or too wide for a finite step, or target is not an integer in [2, 1000]
  * @example
  * ```ts
  * niceTicks(0, 1) // { ticks: [0, 0.2, 0.4, 0.6, 0.8, 1], step: 0.2 }
@@ -78,8 +79,17 @@ export function niceTicks(low: number, high: number, target = 6): { ticks: numbe
       `must be finite with low < high, got [${low}, ${high}]`,
     )
   }
-  if (!(Number.isInteger(target) && target >= 2)) {
-    throw new InvalidArgumentError('niceTicks', 'target', `must be an integer >= 2, got ${target}`)
+  if (!(Number.isInteger(target) && target >= 2 && target <= 1000)) {
+    throw new InvalidArgumentError('niceTicks', 'target', `must be an integer in [2, 1000], got ${target}`)
+  }
+  // The step must stay above the spacing of doubles near the range, or the ticks repeat.
+  const resolution = 1e-12 * Math.max(Math.abs(low), Math.abs(high))
+  if (!(high - low > resolution * target) || !Number.isFinite(high - low)) {
+    throw new InvalidArgumentError(
+      'niceTicks',
+      'range',
+      `must be wider than 1e-12 of its magnitude and narrower than the largest double, got [${low}, ${high}]`,
+    )
   }
   const raw = (high - low) / (target - 1)
   const power = 10 ** Math.floor(Math.log10(raw))
@@ -390,4 +400,21 @@ export function checkLengths(op: string, arrays: readonly [string, ArrayLike<num
       )
     }
   }
+}
+
+// A hex colour, a CSS colour name, or rgb()/rgba()/hsl()/hsla() with plain numbers: nothing
+// that could close the attribute it is written into.
+const cssColor =
+  /^(#[0-9a-f]{3,8}|[a-z]{3,20}|(rgb|rgba|hsl|hsla)\(\s*[-0-9.%]+(\s*[,\s/]\s*[-0-9.%]+){2,3}\s*\))$/i
+
+/** Returns `color` when it is a plain CSS colour; otherwise throws, naming the argument. */
+export function checkColor(op: string, name: string, color: string | undefined): string | undefined {
+  if (color !== undefined && (typeof color !== 'string' || !cssColor.test(color))) {
+    throw new InvalidArgumentError(
+      op,
+      name,
+      `must be a CSS colour such as '#1f77b4', 'red' or 'rgb(31, 119, 180)', got ${JSON.stringify(color)}`,
+    )
+  }
+  return color
 }

@@ -147,3 +147,23 @@ describe('linePlot', () => {
     )
   })
 })
+
+describe('linePlot colours', () => {
+  test('accepts hex, names and rgb(); refuses anything that could leave the attribute', () => {
+    for (const color of [
+      '#1f77b4',
+      '#abc',
+      'red',
+      'rgb(31, 119, 180)',
+      'rgba(0,0,0,0.5)',
+      'hsl(120 50% 50%)',
+    ])
+      expect(linePlot([{ x: [0, 1], y: [0, 1], color }])).toContain(`stroke="${color}"`)
+    expect(() => linePlot([{ x: [0, 1], y: [0, 1], color: 'red" onmouseover="alert(1)' }])).toThrow(
+      /linePlot: series\[0\]\.color must be a CSS colour/,
+    )
+    expect(() => linePlot([], { curves: [{ f: (x) => x, color: 'url(http://x)' }] })).toThrow(
+      /linePlot: options\.curves\[0\]\.color must be a CSS colour/,
+    )
+  })
+})

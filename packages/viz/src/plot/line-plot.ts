@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors.js'
 import {
+  checkColor,
   checkLengths,
   checkValues,
   clipped,
@@ -172,7 +173,7 @@ export function linePlot(series: readonly LineSeries[], options: LinePlotOptions
   const marks: string[] = []
   const legend: LegendEntry[] = []
   series.forEach((s, i) => {
-    const color = s.color ?? seriesColors[i % seriesColors.length]
+    const color = checkColor(op, `series[${i}].color`, s.color) ?? seriesColors[i % seriesColors.length]
     const style = s.style ?? 'line+points'
     const points: [number, number][] = Array.from(s.x, (xv: number, k: number): [number, number] => [
       x.map(xv),
@@ -199,7 +200,7 @@ export function linePlot(series: readonly LineSeries[], options: LinePlotOptions
     if (s.label !== undefined) legend.push({ label: s.label, color, kind: style, dashed: s.dashed })
   })
   curves.forEach((c, i) => {
-    const color = c.color ?? '#333333'
+    const color = checkColor(op, `options.curves[${i}].color`, c.color) ?? '#333333'
     const dashed = c.dashed ?? true
     marks.push(`<g class="curve" data-curve="${i}">`)
     // A non-finite value (or a value <= 0 on a log axis) breaks the line into pieces.
