@@ -91,36 +91,40 @@ describe('multiSpinSweep', () => {
   // Each proposal of class k is accepted with probability min(1, e^{−βΔE}) given the past, so the
   // accepted count has binomial variance Σ p(1 − p) (a martingale): 5 standard errors.
   test.each([
-    ['square', 32, 0.3],
-    ['square', 64, 1 / 2.269],
-    ['square', 96, 0.25],
-    ['cubic', 32, 0.15],
-  ] as const)('%s L = %d, beta = %d: acceptance per ΔE class is min(1, e^{-βΔE})', (kind, L, beta) => {
-    const model = kind === 'square' ? squareLattice(L) : cubicLattice(L)
-    const z = kind === 'square' ? 4 : 6
-    const [k1, k2] = split(key(L + Math.round(1000 * beta)), 2)
-    const packed = packSpins(model, randomSpins(model, k1))
-    const rng = createRng(k2)
-    multiSpinSweep(packed, { beta, rng, sweeps: 20 })
-    const counts = new Float64Array(2 * (z + 1))
-    multiSpinSweep(packed, { beta, rng, sweeps: kind === 'square' ? 60 : 6, counts })
-    let total = 0
-    for (let k = 0; k <= z; k++) {
-      const n = counts[2 * k]
-      total += n
-      const dE = 2 * (z - 2 * k)
-      const p = Math.min(1, Math.exp(-beta * dE))
-      if (p === 1) {
-        expect(counts[2 * k + 1]).toBe(n)
-        continue
+    ['square', 32, 0.3, 1],
+    ['square', 64, 1 / 2.269, 1],
+    ['square', 96, 0.25, 1],
+    ['square', 64, 0.6, 0.5],
+    ['cubic', 32, 0.15, 1],
+  ] as const)(
+    '%s L = %d, beta = %d, J = %d: acceptance per ΔE class is min(1, e^{-βΔE})',
+    (kind, L, beta, J) => {
+      const model = kind === 'square' ? squareLattice(L, { J }) : cubicLattice(L, { J })
+      const z = kind === 'square' ? 4 : 6
+      const [k1, k2] = split(key(L + Math.round(1000 * beta)), 2)
+      const packed = packSpins(model, randomSpins(model, k1))
+      const rng = createRng(k2)
+      multiSpinSweep(packed, { beta, rng, sweeps: 20 })
+      const counts = new Float64Array(2 * (z + 1))
+      multiSpinSweep(packed, { beta, rng, sweeps: kind === 'square' ? 60 : 6, counts })
+      let total = 0
+      for (let k = 0; k <= z; k++) {
+        const n = counts[2 * k]
+        total += n
+        const dE = 2 * J * (z - 2 * k)
+        const p = Math.min(1, Math.exp(-beta * dE))
+        if (p === 1) {
+          expect(counts[2 * k + 1]).toBe(n)
+          continue
+        }
+        expect(n).toBeGreaterThan(1000)
+        const se = Math.sqrt((p * (1 - p)) / n)
+        const rate = counts[2 * k + 1] / n
+        expect(Math.abs(rate - p), `k = ${k}: ${rate} vs ${p} ± ${se}`).toBeLessThan(5 * se)
       }
-      expect(n).toBeGreaterThan(1000)
-      const se = Math.sqrt((p * (1 - p)) / n)
-      const rate = counts[2 * k + 1] / n
-      expect(Math.abs(rate - p), `k = ${k}: ${rate} vs ${p} ± ${se}`).toBeLessThan(5 * se)
-    }
-    expect(total).toBe(model.size * (kind === 'square' ? 60 : 6))
-  })
+      expect(total).toBe(model.size * (kind === 'square' ? 60 : 6))
+    },
+  )
 
   test('the generator is advanced and the run is reproducible from the key', () => {
     const model = squareLattice(64)
