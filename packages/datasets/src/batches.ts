@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from './errors.js'
 import type { LabeledImages } from './labeled-images.js'
-import { checkSeed, createRng, permutation } from './internal/rng.js'
+import { checkOptions, checkSeed, createRng, permutation } from './internal/rng.js'
 
 /** One mini-batch: pixels in [0, 1] with shape `[batchSize, height, width]`, and labels. */
 export interface ImageBatch {
@@ -42,6 +42,14 @@ export interface BatchOptions {
  * ```
  */
 export function batchCount(count: number, options: Pick<BatchOptions, 'batchSize' | 'dropLast'>): number {
+  const op = 'batchCount'
+  if (!Number.isInteger(count) || count < 0) {
+    throw new InvalidArgumentError(op, 'count', `must be a non-negative integer, got ${count}`)
+  }
+  checkOptions(op, options, '{ batchSize: 64 }')
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
+    throw new InvalidArgumentError(op, 'batchSize', `must be a positive integer, got ${options.batchSize}`)
+  }
   return options.dropLast === true
     ? Math.floor(count / options.batchSize)
     : Math.ceil(count / options.batchSize)

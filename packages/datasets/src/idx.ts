@@ -181,7 +181,27 @@ export function decodeIdxData(bytes: Uint8Array, dtype: IdxDataType): IdxTypedAr
  * ```
  */
 export function encodeIdx(array: IdxArray): Uint8Array {
+  const given = array as Partial<Record<keyof IdxArray, unknown>> | null
+  if (
+    typeof given !== 'object' ||
+    given === null ||
+    typeof given.shape !== 'object' ||
+    typeof given.data !== 'object'
+  ) {
+    throw new IdxFormatError(
+      'encodeIdx',
+      `array must be { dtype, shape, data }, got ${given === null ? 'null' : typeof given}`,
+    )
+  }
   const code = Number(Object.keys(typeCodes).find((k) => typeCodes[Number(k)].dtype === array.dtype))
+  if (!Number.isFinite(code)) {
+    throw new IdxFormatError(
+      'encodeIdx',
+      `array.dtype must be one of ${Object.values(typeCodes)
+        .map((t) => t.dtype)
+        .join(', ')}, got ${String(array.dtype)}`,
+    )
+  }
   const size = typeCodes[code].size
   const count = array.shape.reduce((a, b) => a * b, 1)
   if (count !== array.data.length || array.shape.length === 0 || array.shape.length > 255) {

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from './errors.js'
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphs } from './internal/glyphs.js'
-import { checkSeed, createRng } from './internal/rng.js'
+import { checkOptions, checkSeed, createRng } from './internal/rng.js'
 import type { LabeledImages } from './labeled-images.js'
 
 /** A stack of ±1 patterns, row-major `shape` (`[count, size]` or `[count, height, width]`). */
@@ -43,6 +43,7 @@ export function randomSpinPatterns(
   options: { seed: number; bias?: number },
 ): SpinPatterns {
   const op = 'randomSpinPatterns'
+  checkOptions(op, options, '{ seed: 0 }')
   if (!Number.isInteger(count) || count < 0) {
     throw new InvalidArgumentError(op, 'count', `must be a non-negative integer, got ${count}`)
   }
@@ -166,6 +167,7 @@ export function imageSpinPatterns(
  */
 export function flipSpins(pattern: ArrayLike<number>, options: { noise: number; seed: number }): Int8Array {
   const op = 'flipSpins'
+  checkOptions(op, options, '{ noise: 0.1, seed: 0 }')
   if (!(options.noise >= 0 && options.noise <= 1)) {
     throw new InvalidArgumentError(op, 'noise', `must be in [0, 1], got ${options.noise}`)
   }

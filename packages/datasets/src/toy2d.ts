@@ -6,7 +6,7 @@
  * Samples come back as a Float64Array, row-major `[count, 2]`.
  */
 import { InvalidArgumentError } from './errors.js'
-import { checkSeed, createRng, type Rng } from './internal/rng.js'
+import { checkOptions, checkSeed, createRng, type Rng } from './internal/rng.js'
 
 /** Names of the toy distributions, for {@link toyDistribution}. */
 export type ToyDistributionName =
@@ -57,6 +57,11 @@ function sampler(
     if (!Number.isInteger(count) || count < 0) {
       throw new InvalidArgumentError(`${op}.sample`, 'count', `must be a non-negative integer, got ${count}`)
     }
+    // two float64 coordinates per point must fit one typed array
+    if (count > 2 ** 29) {
+      throw new InvalidArgumentError(`${op}.sample`, 'count', `must be at most 2^29 points, got ${count}`)
+    }
+    checkOptions(`${op}.sample`, options, '{ seed: 0 }')
     checkSeed(`${op}.sample`, options.seed)
     const rng = createRng(options.seed, 0x746f79)
     const out = new Float64Array(2 * count)

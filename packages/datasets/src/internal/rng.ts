@@ -95,3 +95,18 @@ export function permutation(n: number, rng: Rng): Uint32Array {
   }
   return order
 }
+
+/** Throws unless `options` is an object; `example` shows what it should look like. */
+export function checkOptions(op: string, options: unknown, example: string): void {
+  if (typeof options !== 'object' || options === null) {
+    const got =
+      options === null
+        ? 'null'
+        : typeof options === 'string'
+          ? JSON.stringify(options)
+          : typeof options === 'number'
+            ? String(options)
+            : typeof options
+    throw new InvalidArgumentError(op, 'options', `must be an object such as ${example}, got ${got}`)
+  }
+}

@@ -188,6 +188,9 @@ export function tokenizeText(
   text: string,
   options: { tokenizer?: 'char' | 'byte'; specialTokens?: readonly string[] } = {},
 ): { text: string; tokenizer: Tokenizer; ids: Int32Array } {
+  if (typeof text !== 'string') {
+    throw new InvalidArgumentError('tokenizeText', 'text', `must be a string, got ${typeof text}`)
+  }
   const tokenizer =
     options.tokenizer === 'byte'
       ? byteTokenizer({ specialTokens: options.specialTokens })
