@@ -8,6 +8,7 @@ import {
   checkPositiveInteger,
   describeValue,
   isList,
+  checkOptions,
 } from './internal/validate'
 import {
   createNetwork,
@@ -113,6 +114,7 @@ export interface BasinPoint {
  * @see Amit, Gutfreund and Sompolinsky (1987), Ann. Phys. 173, 30; Hertz, Krogh and Palmer (1991), §2.5.
  */
 export function basinCurve(options: BasinOptions): BasinPoint[] {
+  checkOptions('basinCurve', options)
   const op = 'basinCurve'
   const { size } = options
   checkPositiveInteger(op, 'size', size)
@@ -238,6 +240,7 @@ export interface SpuriousCensus {
  * @see Amit, Gutfreund and Sompolinsky (1985), Phys. Rev. A 32, 1007 (mixture states).
  */
 export function spuriousCensus(options: SpuriousCensusOptions): SpuriousCensus {
+  checkOptions('spuriousCensus', options)
   const op = 'spuriousCensus'
   const { size, patternCount } = options
   checkPositiveInteger(op, 'size', size)

@@ -10,6 +10,7 @@ import {
   toPatternList,
   toSpins,
   type SpinLike,
+  checkOptions,
 } from './internal/validate'
 import { randomPatterns } from './patterns'
 
@@ -82,7 +83,7 @@ function checkInteraction(op: string, interaction: Interaction): Interaction {
  * ```ts
  * const memory = denseMemory(patterns, { interaction: { kind: 'exponential' } })
  * ```
- * @see Krotov and Hopfield (2016), "Dense Associative Memory for Pattern Recognition", .
+ * @see Krotov and Hopfield (2016), "Dense Associative Memory for Pattern Recognition", NeurIPS 29, arXiv:1606.01164.
  */
 export function denseMemory(
   patterns: SpinLike | readonly SpinLike[],
@@ -381,6 +382,7 @@ export interface DenseCapacityPoint {
  * @see Krotov and Hopfield (2016), NeurIPS, §2 and Fig. 1.
  */
 export function denseCapacityCurve(options: DenseCapacityOptions): DenseCapacityPoint[] {
+  checkOptions('denseCapacityCurve', options)
   const op = 'denseCapacityCurve'
   const { size } = options
   checkPositiveInteger(op, 'size', size)
@@ -515,6 +517,7 @@ function doubleFactorial(n: number): number {
  * @see Krotov and Hopfield (2016), NeurIPS, §2; Demircigil et al. (2017), J. Stat. Phys. 168, 288.
  */
 export function denseCapacityScaling(options: DenseScalingOptions): DenseScalingPoint[] {
+  checkOptions('denseCapacityScaling', options)
   const op = 'denseCapacityScaling'
   checkKey(op, 'key', options.key)
   if (!isList(options.sizes) || options.sizes.length === 0) {

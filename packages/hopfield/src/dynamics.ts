@@ -7,6 +7,7 @@ import {
   describeValue,
   toSpins,
   type SpinLike,
+  checkOptions,
 } from './internal/validate'
 import { energyOf, fieldsOf, type HopfieldNetwork } from './network'
 
@@ -163,6 +164,7 @@ export function glauberSweep(
   state: SpinLike,
   options: GlauberOptions,
 ): SweepResult {
+  checkOptions('glauberSweep', options)
   const s = toSpins('glauberSweep', 'state', state, network.size)
   checkTemperature('glauberSweep', options.temperature)
   checkKey('glauberSweep', 'key', options.key)

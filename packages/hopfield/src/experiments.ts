@@ -2,7 +2,7 @@ import { InvalidArgumentError, fold, permutation, split, uniformFloats, type Key
 import { flipBits } from './corruption'
 import { asyncPass, glauberPass, startFields, type FieldState } from './internal/fields'
 import { mean, normalCdf, standardError } from './internal/math'
-import { checkFinite, checkInRange, checkKey, checkPositiveInteger } from './internal/validate'
+import { checkFinite, checkInRange, checkKey, checkPositiveInteger, checkOptions } from './internal/validate'
 import {
   fieldsOf,
   createNetwork,
@@ -108,6 +108,7 @@ function checkLoads(op: string, loads: readonly number[]): void {
  * @see Amit, Gutfreund and Sompolinsky (1985), Phys. Rev. Lett. 55, 1530.
  */
 export function capacityCurve(options: CapacityOptions): CapacityPoint[] {
+  checkOptions('capacityCurve', options)
   const op = 'capacityCurve'
   const { size, loads } = options
   checkPositiveInteger(op, 'size', size)
@@ -199,6 +200,7 @@ export interface BitStabilityPoint {
  * @see Hertz, Krogh and Palmer (1991), Introduction to the Theory of Neural Computation, §2.2.
  */
 export function bitStability(options: BitStabilityOptions): BitStabilityPoint[] {
+  checkOptions('bitStability', options)
   const op = 'bitStability'
   checkPositiveInteger(op, 'size', options.size)
   checkLoads(op, options.loads)
@@ -306,6 +308,7 @@ export interface GlauberCurvePoint {
  * @see Amit, Gutfreund and Sompolinsky (1985), Phys. Rev. A 32, 1007.
  */
 export function glauberOverlapCurve(options: GlauberCurveOptions): GlauberCurvePoint[] {
+  checkOptions('glauberOverlapCurve', options)
   const op = 'glauberOverlapCurve'
   const size = options.size
   checkPositiveInteger(op, 'size', size)

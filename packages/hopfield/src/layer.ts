@@ -11,7 +11,7 @@ import {
   type Key,
 } from '@gen/core-tensor'
 import { normalInit, xavierUniform } from '@gen/core-tensor/nn'
-import { checkFinite, checkKey, checkPositiveInteger, describeValue } from './internal/validate'
+import { checkFinite, checkKey, checkPositiveInteger, describeValue, checkOptions } from './internal/validate'
 
 /** Options of {@link hopfieldAttention}. */
 export interface HopfieldAttentionOptions {
@@ -69,6 +69,7 @@ export function hopfieldAttention(
   storedValues: Tensor,
   options: HopfieldAttentionOptions,
 ): Tensor {
+  checkOptions('hopfieldAttention', options)
   const op = 'hopfieldAttention'
   checkTensorArgument(op, 'states', states)
   checkTensorArgument(op, 'storedPatterns', storedPatterns)

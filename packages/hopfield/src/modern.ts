@@ -8,7 +8,14 @@ import {
   toMatrix,
   type Matrix,
 } from './internal/matrix'
-import { checkFinite, checkPositiveInteger, describeValue, isList, toFiniteVector } from './internal/validate'
+import {
+  checkFinite,
+  checkPositiveInteger,
+  describeValue,
+  isList,
+  toFiniteVector,
+  checkOptions,
+} from './internal/validate'
 
 /**
  * Stored patterns of a modern (continuous) Hopfield network: a plain value holding the matrix
@@ -111,6 +118,7 @@ export function modernHopfieldAttention(
   state: ArrayLike<number>,
   options: ModernHopfieldOptions,
 ): Float64Array {
+  checkOptions('modernHopfieldAttention', options)
   const op = 'modernHopfieldAttention'
   checkMemory(op, memory)
   checkBeta(op, options.beta)
@@ -147,6 +155,7 @@ export function modernHopfieldUpdate(
   state: ArrayLike<number>,
   options: ModernHopfieldOptions,
 ): Float64Array {
+  checkOptions('modernHopfieldUpdate', options)
   const p = modernHopfieldAttention(memory, state, options)
   return matTVec(matrixOf(memory), p)
 }
@@ -177,6 +186,7 @@ export function modernHopfieldEnergy(
   state: ArrayLike<number>,
   options: ModernHopfieldOptions,
 ): number {
+  checkOptions('modernHopfieldEnergy', options)
   const op = 'modernHopfieldEnergy'
   checkMemory(op, memory)
   checkBeta(op, options.beta)
@@ -241,6 +251,7 @@ export function modernHopfieldRetrieve(
   query: ArrayLike<number>,
   options: ModernRetrieveOptions,
 ): ModernRetrieveResult {
+  checkOptions('modernHopfieldRetrieve', options)
   const op = 'modernHopfieldRetrieve'
   checkMemory(op, memory)
   checkBeta(op, options.beta)
@@ -319,6 +330,7 @@ export interface ModernRetrievalPoint {
  * @see Ramsauer et al. (2020), arXiv:2008.02217, §3 and Fig. 2.
  */
 export function modernRetrievalCurve(options: ModernRetrievalCurveOptions): ModernRetrievalPoint[] {
+  checkOptions('modernRetrievalCurve', options)
   const op = 'modernRetrievalCurve'
   const { memory, queries, targets, betas } = options
   checkMemory(op, memory)

@@ -53,6 +53,14 @@ export interface NetworkOptions {
  */
 export function createNetwork(size: number, options: NetworkOptions = {}): HopfieldNetwork {
   checkPositiveInteger('createNetwork', 'size', size)
+  // the N×N float64 weights must fit one typed array (2^28 entries is 2 GiB)
+  if (size > 16384) {
+    throw new InvalidArgumentError(
+      'createNetwork',
+      'size',
+      `must be at most 16384 (N² float64 weights), got ${size}`,
+    )
+  }
   const thresholds =
     options.thresholds === undefined
       ? new Float64Array(size)

@@ -9,7 +9,14 @@ import {
 } from '@gen/core-tensor'
 import { glauberPass, startFields } from './internal/fields'
 import { erfc } from './internal/math'
-import { checkFinite, checkKey, checkPositiveInteger, describeValue, isList } from './internal/validate'
+import {
+  checkFinite,
+  checkKey,
+  checkPositiveInteger,
+  describeValue,
+  isList,
+  checkOptions,
+} from './internal/validate'
 import { createNetwork, storeHebbian } from './network'
 import { overlapOf, randomPatterns } from './patterns'
 
@@ -270,6 +277,7 @@ export interface PhaseDiagram {
  * @see Amit, Gutfreund and Sompolinsky (1985), Phys. Rev. Lett. 55, 1530, Fig. 1; (1987), Ann. Phys. 173, 30.
  */
 export function phaseDiagram(options: PhaseDiagramOptions): PhaseDiagram {
+  checkOptions('phaseDiagram', options)
   const op = 'phaseDiagram'
   const { size } = options
   checkPositiveInteger(op, 'size', size)
