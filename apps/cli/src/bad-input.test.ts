@@ -24,6 +24,7 @@ describe('gen: bad input', () => {
     [['tour', '--seed', '-3'], /--seed must be a non-negative integer, got -3/],
     [['tour', '--seed', 'abc'], /--seed must be a non-negative integer, got abc/],
     [['tour', '--backend', 'tpu'], /--backend.*tpu.*Allowed choices are cpu, gpu, reference/],
+    [['tour', '--backend', 'gpu'], /--backend: the tour runs on the cpu backend only for now, got gpu/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('gen %j fails with one line and exit code 1', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'gen-bad-'))

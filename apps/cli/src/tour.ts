@@ -4,6 +4,7 @@ import type { LabeledImages } from '@gen/datasets'
 import { loadMnist } from '@gen/datasets/node'
 import { renderReport, type ReportSection } from '@gen/viz'
 import type { CommonOptions } from './common-options.ts'
+import { CliError } from './cli-error.ts'
 import { prepareOutputDir, writeFileAtomic } from './output.ts'
 import { hopfieldSection } from './tour/hopfield-section.ts'
 import { isingSection } from './tour/ising-section.ts'
@@ -22,6 +23,11 @@ export interface TourOptions extends CommonOptions {
  * next to the exact answer where physics gives one.
  */
 export async function runTour(options: TourOptions): Promise<string> {
+  // No section of the tour takes a backend yet (the gpu backend is its own issue): say so
+  // rather than accept the flag and ignore it.
+  if (options.backend !== 'cpu') {
+    throw new CliError(`--backend: the tour runs on the cpu backend only for now, got ${options.backend}`)
+  }
   const outDir = prepareOutputDir(options.out)
   const log = (line: string) => {
     if (!options.quiet && !options.json) console.error(line)

