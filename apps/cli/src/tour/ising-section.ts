@@ -15,7 +15,7 @@ import {
   squareLattice,
   temperatureScan,
 } from '@gen/ising'
-import { imageGrid, linePlot, toImage, type ReportSection } from '@gen/viz'
+import { imageGrid, linePlot, toImage, type LinePlotOptions, type ReportSection } from '@gen/viz'
 import type { TourSize } from './sizes.ts'
 
 /** Sweeps and lattice sizes per tour size. */
@@ -49,65 +49,35 @@ export function isingSection(size: TourSize, root: Key, log: (line: string) => v
     algorithm: 'wolff',
   })
 
-  const T = scan.map((p) => p.temperature)
-  const energyPlot = linePlot(
-    [
-      {
-        label: `Wolff, L = ${s.L}`,
-        x: T,
-        y: scan.map((p) => p.observables.e.value),
-        yError: scan.map((p) => p.observables.e.error),
-        style: 'points',
-      },
-    ],
-    {
-      title: 'Energy per spin',
-      legend: 'top-left',
-      xLabel: 'temperature T',
-      yLabel: 'e',
-      curves: [
-        { label: `Kaufman, exact for L = ${s.L}`, f: (t) => kaufman(s.L, t).e },
-        { label: 'Onsager, L = ∞', f: (t) => onsager(t).u, color: '#999' },
+  // One plot per observable: the Monte Carlo points with error bars, the exact curves dashed.
+  const plot = (
+    observable: 'e' | 'c' | 'absM',
+    options: Pick<LinePlotOptions, 'title' | 'yLabel' | 'legend'>,
+    curves: LinePlotOptions['curves'],
+  ) =>
+    linePlot(
+      [
+        {
+          label: `Wolff, L = ${s.L}`,
+          x: scan.map((p) => p.temperature),
+          y: scan.map((p) => p.observables[observable].value),
+          yError: scan.map((p) => p.observables[observable].error),
+          style: 'points',
+        },
       ],
-    },
-  )
-  const heatPlot = linePlot(
-    [
-      {
-        label: `Wolff, L = ${s.L}`,
-        x: T,
-        y: scan.map((p) => p.observables.c.value),
-        yError: scan.map((p) => p.observables.c.error),
-        style: 'points',
-      },
-    ],
-    {
-      title: 'Specific heat per spin',
-      xLabel: 'temperature T',
-      yLabel: 'c',
-      curves: [
-        { label: `Kaufman, exact for L = ${s.L}`, f: (t) => kaufman(s.L, t).c },
-        { label: 'Onsager, L = ∞', f: (t) => onsager(t).c, color: '#999' },
-      ],
-    },
-  )
-  const magnetisationPlot = linePlot(
-    [
-      {
-        label: `⟨|m|⟩, Wolff, L = ${s.L}`,
-        x: T,
-        y: scan.map((p) => p.observables.absM.value),
-        yError: scan.map((p) => p.observables.absM.error),
-        style: 'points',
-      },
-    ],
-    {
-      title: 'Magnetisation',
-      xLabel: 'temperature T',
-      yLabel: '|m|',
-      curves: [{ label: 'Onsager–Yang, L = ∞', f: (t) => onsager(t).m }],
-    },
-  )
+      { ...options, xLabel: 'temperature T', curves },
+    )
+  const energyPlot = plot('e', { title: 'Energy per spin', yLabel: 'e', legend: 'top-left' }, [
+    { label: `Kaufman, exact for L = ${s.L}`, f: (t) => kaufman(s.L, t).e },
+    { label: 'Onsager, L = ∞', f: (t) => onsager(t).u, color: '#999' },
+  ])
+  const heatPlot = plot('c', { title: 'Specific heat per spin', yLabel: 'c' }, [
+    { label: `Kaufman, exact for L = ${s.L}`, f: (t) => kaufman(s.L, t).c },
+    { label: 'Onsager, L = ∞', f: (t) => onsager(t).c, color: '#999' },
+  ])
+  const magnetisationPlot = plot('absM', { title: 'Magnetisation ⟨|m|⟩', yLabel: '|m|' }, [
+    { label: 'Onsager–Yang, L = ∞', f: (t) => onsager(t).m },
+  ])
 
   // The 4x4 torus has 65 536 states: every observable is exact, so Monte Carlo is checked, not trusted.
   const small = squareLattice(4)
