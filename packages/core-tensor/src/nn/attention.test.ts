@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { cpu } from '../backend/cpu'
 import { reference } from '../backend/reference'
 import { dispose } from '../memory'
-import { fromArray } from '../ops/creation'
+import { fromArray, toBackend } from '../ops/creation'
 import { key } from '../random/key'
 import { normalFloats } from '../random/distributions'
 import { checkGradients } from '../testing/gradcheck'
@@ -65,6 +66,21 @@ describe('multiHeadAttention', () => {
     expect(y.shape).toEqual([2, 5, 8])
     expectAllClose(y, naive(p, x.toArray() as number[][][], 2, causal), { rtol: 1e-10, atol: 1e-12 })
     dispose([p, x, y])
+  })
+
+  it('on cpu (float32) it matches the float64 reference', () => {
+    const p = multiHeadAttentionInit(key(12), 8, { backend: reference })
+    const x = randn(13, [2, 6, 8])
+    const mask = fromArray([true, true, false, true, true, true], { backend: reference })
+    const want = multiHeadAttention(p, { query: x }, { numHeads: 4, causal: true, mask })
+    const pc = multiHeadAttentionInit(key(12), 8, { backend: cpu })
+    const got = multiHeadAttention(
+      pc,
+      { query: toBackend(x, cpu) },
+      { numHeads: 4, causal: true, mask: toBackend(mask, cpu) },
+    )
+    expect(got.backend).toBe(cpu)
+    expectAllClose(got, want, { rtol: 1e-4, atol: 1e-5 })
   })
 
   it('causal: changing later tokens leaves earlier outputs unchanged; a bool mask and an additive −∞ mask agree', () => {

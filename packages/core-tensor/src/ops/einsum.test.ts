@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { cpu } from '../backend/cpu'
 import { reference } from '../backend/reference'
 import { dispose } from '../memory'
 import { checkGradients } from '../testing/gradcheck'
 import { expectAllClose } from '../testing/tolerance'
 import { mul } from './binary'
-import { fromArray } from './creation'
+import { fromArray, toBackend } from './creation'
 import { einsum } from './einsum'
 import { matmul, outer } from './matmul'
 import { sum } from './reduce'
@@ -110,6 +111,30 @@ describe('einsum', () => {
     expectAllClose(got, explicit(a), { rtol: 1e-12, atol: 1e-12 })
     dispose([a, got])
   })
+
+  it.each(['bhqd,bhkd->bhqk', 'bij,bjk->bik', 'i,j->ij'])(
+    '%s on cpu (float32) matches the float64 reference',
+    (eq) => {
+      const shapes: Record<string, number[][]> = {
+        'bhqd,bhkd->bhqk': [
+          [2, 2, 5, 8],
+          [2, 2, 7, 8],
+        ],
+        'bij,bjk->bik': [
+          [3, 4, 6],
+          [3, 6, 2],
+        ],
+        'i,j->ij': [[5], [3]],
+      }
+      const [sa, sb] = shapes[eq]
+      const a = filled(sa, 4)
+      const b = filled(sb, 5)
+      const want = einsum(eq, a, b)
+      const got = einsum(eq, toBackend(a, cpu), toBackend(b, cpu))
+      expect(got.backend).toBe(cpu)
+      expectAllClose(got, want, { rtol: 1e-5, atol: 1e-6 })
+    },
+  )
 
   it('rejects malformed and unsupported equations with the reason', () => {
     const a = filled([2, 3], 0)
