@@ -99,8 +99,9 @@ test.each([2.0, 2.5])(
   },
 )
 
-// 3-D: 32^3 = 32768 spins; the plain sweep costs milliseconds, so 16 blocks of >= 10 τ_int
-// (reduced: T = 4 only, below Tc = 4.5115; full: T = 4 and 5 with 4x the sweeps).
+// 3-D: 32^3 = 32768 spins; the plain sweep costs milliseconds, so 16 blocks of >= 10 τ_int and
+// a gate of 5 standard errors (16-block errors are themselves uncertain: a t law with 15 degrees
+// of freedom). Reduced: T = 4 only (below Tc = 4.5115); full: T = 4 and 5 with 4-8x the sweeps.
 test(
   'multi-spin Metropolis on the 32^3 cubic torus: e and |m| against the plain sweep',
   { tags: ['slow'], timeout: 600_000 },
@@ -109,9 +110,9 @@ test(
     for (const T of full ? [4, 5] : [4]) {
       const opts = { bins: 16, minBlock: 10 }
       const fast = run(model, T, 40 + T, true, 300, full ? 32_000 : 8_000, opts)
-      const plain = run(model, T, 50 + T, false, 100, full ? 2_400 : 600, opts)
-      expectAgree(fast.e, plain.e)
-      expectAgree(fast.absM, plain.absM)
+      const plain = run(model, T, 50 + T, false, 100, full ? 4_800 : 600, opts)
+      expectAgree(fast.e, plain.e, 5)
+      expectAgree(fast.absM, plain.absM, 5)
     }
   },
 )
