@@ -706,6 +706,21 @@ export const gradientCases: GradientCase[] = [
   },
   { name: 'matmul vector', inputs: [{ shape: [3] }, { shape: [3, 2] }], f: (a, b) => T.matmul(a, b) },
   { name: 'outer', inputs: [{ shape: [3] }, { shape: [2] }], f: (a, b) => T.outer(a, b) },
+  {
+    name: 'einsum attention scores bhqd,bhkd->bhqk',
+    inputs: [{ shape: [1, 2, 3, 4] }, { shape: [1, 2, 5, 4] }],
+    f: (q, k) => T.einsum('bhqd,bhkd->bhqk', q, k),
+  },
+  {
+    name: 'einsum ij,kj->ik',
+    inputs: [{ shape: [3, 4] }, { shape: [2, 4] }],
+    f: (a, b) => T.einsum('ij,kj->ik', a, b),
+  },
+  {
+    name: 'second order: grad of Σ(∇ Σ tanh(x)·x)',
+    inputs: [{ shape: [5] }],
+    f: (x) => T.grad((v: Tensor) => T.sum(T.mul(T.tanh(v), v)))(x),
+  },
   // every view kind under reshape (case H3's gradient and its kind)
   { name: 'reshape of transpose', inputs: [{ shape: [2, 3] }], f: (x) => T.reshape(T.transpose(x), [6]) },
   {
