@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, test } from 'vitest'
 import {
   DisposedTensorError,
+  InvalidArgumentError,
   ShapeError,
   arange,
   eye,
@@ -109,4 +110,21 @@ describe('case H3: reshape of non-contiguous views', () => {
       expect(reshape(s, [1, 3]).toArray()).toEqual([[2, 5, 8]])
     })
   }
+})
+
+describe('values that cannot be represented are refused, not guessed', () => {
+  test('item() needs exactly one element', () => {
+    expect(fromArray([[5]]).item()).toBe(5)
+    expect(() => fromArray([5, 7]).item()).toThrow(
+      'item: the tensor must hold exactly one element, got shape [2]',
+    )
+    expect(() => zeros([0]).item()).toThrow(ShapeError)
+  })
+  test('int32 tensors refuse NaN and infinities', () => {
+    expect(Array.from(fromArray([1.7, -2], { dtype: 'int32' }).dataSync())).toEqual([1, -2])
+    expect(() => fromArray([1.7, Number.NaN], { dtype: 'int32' })).toThrow(
+      'fromArray: values must be finite for dtype int32, got NaN at index 1',
+    )
+    expect(() => fromArray([Infinity], { dtype: 'int32' })).toThrow(InvalidArgumentError)
+  })
 })

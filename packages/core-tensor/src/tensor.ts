@@ -1,7 +1,7 @@
 import type { BackendV1, BufferHandle, StridedView, TypedArray } from './backend/spec'
 import { isContiguous, rowMajorStrides, sizeOf } from './backend/strided'
 import { type DType, bytesPerElement } from './dtype'
-import { DisposedTensorError, UnsupportedOpError } from './errors'
+import { DisposedTensorError, ShapeError, UnsupportedOpError } from './errors'
 import { formatTensor } from './format'
 import { runtime } from './runtime'
 
@@ -167,10 +167,20 @@ export class Tensor {
     return build(0, 0)
   }
 
-  /** The single value of a one-element tensor. */
+  /**
+   * The single value of a one-element tensor.
+   *
+   * @throws ShapeError when the tensor does not hold exactly one element
+   */
   item(): number {
-    const values = this.dataSync()
-    return values[0]
+    if (this.size !== 1) {
+      throw new ShapeError(
+        'item',
+        `the tensor must hold exactly one element, got shape [${this.shape.join(',')}]`,
+        [this.shape],
+      )
+    }
+    return this.dataSync()[0]
   }
 
   /**

@@ -128,6 +128,18 @@ export function fromArray(
   }
   const dtype = options.dtype ?? inferred
   checkDType(op, dtype)
+  if (dtype === 'int32') {
+    // NaN and ±Infinity have no int32 value (a typed array would silently store 0)
+    for (let i = 0; i < flat.length; i++) {
+      if (!Number.isFinite(flat[i])) {
+        throw new InvalidArgumentError(
+          op,
+          'values',
+          `must be finite for dtype int32, got ${flat[i]} at index ${i}`,
+        )
+      }
+    }
+  }
   return constantP(backend, flat, shape, dtype)
 }
 

@@ -126,3 +126,24 @@ export function prepareBinary(op: string, a: TensorLike, b: TensorLike): [Tensor
 export function toFloat(x: Tensor): Tensor {
   return castP(x, 'float32')
 }
+
+/**
+ * Throws unless a reduction's options are an object. `sum(x, 0)` would otherwise read
+ * `(0).axis` as undefined and silently reduce every axis, where NumPy reduces axis 0.
+ */
+export function checkReduceOptions(op: string, options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    const got = Array.isArray(options)
+      ? `[${options.join(',')}]`
+      : options === null
+        ? 'null'
+        : typeof options === 'number'
+          ? String(options)
+          : typeof options
+    throw new InvalidArgumentError(
+      op,
+      'options',
+      `must be an object { axis?, keepdims? }, got ${got} — to reduce one axis pass { axis: ${got} }`,
+    )
+  }
+}

@@ -8,7 +8,7 @@ import { castP, constantP, matmulP, reduceP, reshapeP } from '../primitives'
 import type { Tensor } from '../tensor'
 import { div, equal, mul, sub } from './binary'
 import { arange } from './creation'
-import { checkTensor, fmtShape, normalizeAxes, normalizeAxis, toFloat } from './internal'
+import { checkReduceOptions, checkTensor, fmtShape, normalizeAxes, normalizeAxis, toFloat } from './internal'
 import { sqrt } from './unary'
 import { permute } from './views'
 import { where } from './where'
@@ -30,6 +30,7 @@ function keep(x: Tensor, out: Tensor, axes: readonly number[], keepdims: boolean
 }
 
 function reduceWith(op: ReduceOp, name: string, x: Tensor, options: ReduceOptions): Tensor {
+  checkReduceOptions(name, options)
   checkTensor(name, 'x', x)
   const axes = normalizeAxes(name, options.axis, x.rank)
   if (op !== 'sum' && op !== 'prod' && axes.some((a) => x.shape[a] === 0)) {
@@ -119,6 +120,7 @@ export function min(x: Tensor, options: ReduceOptions = {}): Tensor {
  */
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
   checkTensor('mean', 'x', x)
+  checkReduceOptions('mean', options)
   const axes = normalizeAxes('mean', options.axis, x.rank)
   const n = axes.reduce((p, a) => p * x.shape[a], 1)
   if (n === 0)
@@ -151,6 +153,7 @@ export interface VarianceOptions extends ReduceOptions {
  */
 export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
   checkTensor('variance', 'x', x)
+  checkReduceOptions('variance', options)
   const axes = normalizeAxes('variance', options.axis, x.rank)
   const n = axes.reduce((p, a) => p * x.shape[a], 1)
   const correction = options.correction ?? 0
@@ -178,6 +181,7 @@ export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
  * ```
  */
 export function std(x: Tensor, options: VarianceOptions = {}): Tensor {
+  checkReduceOptions('std', options)
   return sqrt(variance(x, options))
 }
 
@@ -188,6 +192,7 @@ function argReduce(
   op: 'max' | 'min',
 ): Tensor {
   checkTensor(name, 'x', x)
+  checkReduceOptions(name, options)
   const flat = options.axis === undefined
   const input = flat ? reshapeP(x, [x.size]) : x
   const axis = flat ? 0 : normalizeAxis(name, options.axis ?? 0, x.rank)

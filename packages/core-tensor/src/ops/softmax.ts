@@ -5,7 +5,7 @@
 import { detachP, reshapeP } from '../primitives'
 import type { Tensor } from '../tensor'
 import { add, div, less, sub } from './binary'
-import { checkTensor, normalizeAxes, normalizeAxis, toFloat } from './internal'
+import { checkReduceOptions, checkTensor, normalizeAxes, normalizeAxis, toFloat } from './internal'
 import { type ReduceOptions, max, sum } from './reduce'
 import { abs, exp, log } from './unary'
 import { where } from './where'
@@ -24,6 +24,7 @@ import { where } from './where'
  */
 export function logSumExp(x: Tensor, options: ReduceOptions = {}): Tensor {
   checkTensor('logSumExp', 'x', x)
+  checkReduceOptions('logSumExp', options)
   const xf = toFloat(x)
   const m = detachP(max(xf, { axis: options.axis, keepdims: true }))
   // an all -Inf (or +Inf) slice would give Inf - Inf = NaN; shift by 0 there instead
