@@ -3,6 +3,7 @@ import { bondEnergy, magnetisation } from './energy'
 import type { IsingModel } from './lattice'
 import { createRng } from './rng'
 import { checkAlgorithm, checkTemperature, makeUpdate, startState, type Algorithm } from './simulate'
+import { checkOptions } from './options'
 
 /**
  * A cooling schedule: `linear` `T_k = T_0 + (T_1 − T_0)·k/(n−1)`, `geometric`
@@ -125,6 +126,7 @@ export interface AnnealingResult {
  */
 export function simulatedAnnealing(model: IsingModel, options: AnnealingOptions): AnnealingResult {
   const op = 'simulatedAnnealing'
+  checkOptions('simulatedAnnealing', options)
   const temperatures = annealingTemperatures(options.schedule ?? 'geometric', options)
   const perStep = options.sweepsPerStep ?? 1
   if (!Number.isSafeInteger(perStep) || perStep < 1) {

@@ -93,3 +93,13 @@ describe('lattices', () => {
     expect(() => parseCouplings('3 4 1')).toThrow(/line 1 must be 'N <size>'/)
   })
 })
+
+describe('lattice size limits', () => {
+  test('a lattice too large for its bond lists throws before allocating', () => {
+    expect(() => squareLattice(1e6)).toThrow(
+      'squareLattice: size must have at most 2^24 = 16777216 sites (4096² in 2-D, 256³ in 3-D), got 1000000000000',
+    )
+    expect(() => cubicLattice(2000)).toThrow(/cubicLattice: size must have at most 2\^24/)
+    expect(squareLattice(4096, { Ly: 2 }).size).toBe(8192)
+  })
+})

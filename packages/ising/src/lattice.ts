@@ -60,6 +60,19 @@ function checkSide(op: string, name: string, value: number): void {
   }
 }
 
+/** Most sites a lattice builds: its bond lists are plain arrays (2^24 sites is 4096² or 256³). */
+const MAX_SITES = 2 ** 24
+
+function checkSites(op: string, sites: number): void {
+  if (sites > MAX_SITES) {
+    throw new InvalidArgumentError(
+      op,
+      'size',
+      `must have at most 2^24 = ${MAX_SITES} sites (4096² in 2-D, 256³ in 3-D), got ${sites}`,
+    )
+  }
+}
+
 function checkFinite(op: string, name: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new InvalidArgumentError(op, name, `must be a finite number, got ${value}`)
@@ -192,6 +205,7 @@ export function squareLattice(L: number, options: LatticeOptions & { Ly?: number
   checkSide(op, 'L', L)
   const Ly = options.Ly ?? L
   checkSide(op, 'Ly', Ly)
+  checkSites(op, L * Ly)
   const { J, h, boundary } = readOptions(op, options)
   const bi: number[] = []
   const bj: number[] = []
@@ -233,6 +247,7 @@ export function squareLattice(L: number, options: LatticeOptions & { Ly?: number
 export function cubicLattice(L: number, options: LatticeOptions = {}): IsingModel {
   const op = 'cubicLattice'
   checkSide(op, 'L', L)
+  checkSites(op, L * L * L)
   const { J, h, boundary } = readOptions(op, options)
   const periodic = boundary === 'periodic'
   const bi: number[] = []
@@ -281,6 +296,7 @@ export function cubicLattice(L: number, options: LatticeOptions = {}): IsingMode
 export function triangularLattice(L: number, options: LatticeOptions = {}): IsingModel {
   const op = 'triangularLattice'
   checkSide(op, 'L', L)
+  checkSites(op, L * L)
   const { J, h, boundary } = readOptions(op, options)
   const periodic = boundary === 'periodic'
   const bi: number[] = []
@@ -329,6 +345,7 @@ export function triangularLattice(L: number, options: LatticeOptions = {}): Isin
 export function honeycombLattice(L: number, options: LatticeOptions = {}): IsingModel {
   const op = 'honeycombLattice'
   checkSide(op, 'L', L)
+  checkSites(op, L * L)
   const { J, h, boundary } = readOptions(op, options)
   const periodic = boundary === 'periodic'
   if (periodic && L % 2 !== 0) {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@gen/core-tensor'
 import type { IsingModel } from './lattice'
 import { Xoshiro128 } from './rng'
+import { checkOptions } from './options'
 
 /**
  * A ±1 spin configuration of a periodic square (L × L) or simple cubic (L³) ferromagnet stored
@@ -717,6 +718,7 @@ function makeDigits(dim: 2 | 3, betaJ: number): Int32Array {
  * ```
  */
 export function multiSpinSweep(packed: PackedSpins, options: MultiSpinSweepOptions): void {
+  checkOptions('multiSpinSweep', options)
   const { digits, sweeps } = checkMultiSpinOptions('multiSpinSweep', packed, options)
   const kernel = packed.dimension === 2 ? multiSpinKernel2d : multiSpinKernel3d
   kernel({

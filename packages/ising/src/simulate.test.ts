@@ -11,6 +11,7 @@ import {
 import { cubicLattice, squareLattice } from './lattice'
 import { simulate, temperatureScan, type Algorithm } from './simulate'
 import { binnedMean, type Estimate, type MeasuredObservables } from './stats'
+import { metropolisSweep, wolffStep } from './sweeps'
 
 /** |estimate − exact| within 4 standard errors (errors from 32 jackknife/binning blocks). */
 function expectWithin(est: Estimate, exact: number, k = 4): void {
@@ -291,5 +292,18 @@ describe('simulate and temperatureScan', () => {
       'simulate: updatesPerMeasurement must be an integer >= 1, got 0',
     )
     expect(() => temperatureScan(m, [], { key: key(1), sweeps: 100 })).toThrow(/at least one temperature/)
+  })
+})
+
+describe('required options', () => {
+  const untyped = (f: unknown) => f as (...args: unknown[]) => unknown
+  const model = squareLattice(4)
+  test.each([
+    ['simulate', () => untyped(simulate)(model)],
+    ['temperatureScan', () => untyped(temperatureScan)(model, [2])],
+    ['metropolisSweep', () => untyped(metropolisSweep)(model, new Int8Array(16).fill(1))],
+    ['wolffStep', () => untyped(wolffStep)(model, new Int8Array(16).fill(1), null)],
+  ])('%s without options names them', (name, call) => {
+    expect(call).toThrow(new RegExp(`^${name}: options must be an options object, got (undefined|null)$`))
   })
 })

@@ -13,6 +13,7 @@ import {
   swendsenWangSweep,
   wolffStep,
 } from './sweeps'
+import { checkOptions } from './options'
 
 /**
  * The update a simulation uses: Metropolis in checkerboard or random-site order, heat bath,
@@ -102,6 +103,7 @@ export function startState(
  */
 export function simulate(model: IsingModel, options: SimulateOptions): SimulationResult {
   const op = 'simulate'
+  checkOptions('simulate', options)
   const { temperature: T, sweeps } = options
   checkTemperature(op, 'temperature', T)
   if (!Number.isSafeInteger(sweeps) || sweeps < 32) {
@@ -228,6 +230,7 @@ export function temperatureScan(
   temperatures: readonly number[],
   options: Omit<SimulateOptions, 'temperature'> & { anneal?: boolean; dos?: DensityOfStates },
 ): ScanPoint[] {
+  checkOptions('temperatureScan', options)
   if (temperatures.length === 0) {
     throw new InvalidArgumentError(
       'temperatureScan',

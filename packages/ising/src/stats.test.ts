@@ -181,3 +181,12 @@ describe('measureObservables on exact independent samples (F10)', () => {
     )
   })
 })
+
+test('statistics refuse non-finite samples, naming the index', () => {
+  expect(() => autocorrelationTime([1, Number.NaN, 2, 3])).toThrow(
+    'autocorrelationTime: x must hold finite numbers, got NaN at index 1',
+  )
+  expect(() => binnedMean([1, 2, Infinity, 4, 5, 6, 7, 8], 2)).toThrow(
+    /must hold finite numbers, got Infinity at index 2/,
+  )
+})

@@ -16,6 +16,12 @@ function checkSeries(op: string, name: string, x: ArrayLike<number>, min: number
       `must be a series of at least ${min} numbers, got length ${String(x?.length)}`,
     )
   }
+  // a NaN from a diverged run would otherwise come back as τ = NaN or an error bar of NaN
+  for (let i = 0; i < x.length; i++) {
+    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) {
+      throw new InvalidArgumentError(op, name, `must hold finite numbers, got ${String(x[i])} at index ${i}`)
+    }
+  }
 }
 
 /** Result of {@link autocorrelationTime}. */

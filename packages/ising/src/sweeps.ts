@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@gen/core-tensor'
 import type { IsingModel } from './lattice'
 import { Xoshiro128 } from './rng'
+import { checkOptions } from './options'
 
 /** Single-spin acceptance rule: Metropolis `min(1, e^{−βΔE})` or heat bath (Glauber) `1/(1 + e^{βΔE})`. */
 export type AcceptanceRule = 'metropolis' | 'glauber'
@@ -114,6 +115,7 @@ function singleSpinSweep(
 ): number {
   const op = rule === 'metropolis' ? 'metropolisSweep' : 'heatBathSweep'
   checkSpinArray(op, model, spins)
+  checkOptions(op, options)
   checkBeta(op, options.beta)
   checkRng(op, options.rng)
   const order = options.order ?? 'checkerboard'
@@ -229,6 +231,7 @@ export function heatBathSweep(model: IsingModel, spins: Int8Array, options: Swee
  */
 export function synchronousSweep(model: IsingModel, spins: Int8Array, options: SweepOptions): number {
   checkSpinArray('synchronousSweep', model, spins)
+  checkOptions('synchronousSweep', options)
   checkBeta('synchronousSweep', options.beta)
   const { offsets, neighbours, couplings } = model
   const flip = new Uint8Array(model.size)
@@ -283,6 +286,7 @@ export interface ClusterOptions {
 }
 
 function workspaceFor(op: string, model: IsingModel, options: ClusterOptions): ClusterWorkspace {
+  checkOptions(op, options)
   checkBeta(op, options.beta)
   checkRng(op, options.rng)
   const w = options.workspace ?? clusterWorkspace(model)
@@ -440,6 +444,7 @@ export function swendsenWangSweep(model: IsingModel, spins: Int8Array, options: 
 export function kawasakiSweep(model: IsingModel, spins: Int8Array, options: SweepOptions): number {
   const op = 'kawasakiSweep'
   checkSpinArray(op, model, spins)
+  checkOptions(op, options)
   checkBeta(op, options.beta)
   checkRng(op, options.rng)
   const { beta, rng } = options

@@ -4,6 +4,7 @@ import type { IsingModel } from './lattice'
 import { createRng } from './rng'
 import { checkAlgorithm, checkTemperature, makeUpdate, startState, type Algorithm } from './simulate'
 import { binnedMean, measureObservables, type Estimate, type MeasuredObservables } from './stats'
+import { checkOptions } from './options'
 
 /**
  * Acceptance probability of exchanging the configurations of two replicas in parallel
@@ -106,6 +107,7 @@ export function parallelTempering(
   options: ParallelTemperingOptions,
 ): ParallelTemperingResult {
   const op = 'parallelTempering'
+  checkOptions('parallelTempering', options)
   const temps: readonly number[] = options.temperatures
   if (temps.length < 2) {
     throw new InvalidArgumentError(

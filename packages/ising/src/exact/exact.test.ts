@@ -173,3 +173,23 @@ describe('Onsager', () => {
     expect(() => kaufmanLogZ(1, 2)).toThrow(/L must be/)
   })
 })
+
+describe('exact results far below Tc stay finite', () => {
+  test('onsager and kaufman reach their T → 0 limits instead of NaN (sinh 2β overflows below T ≈ 0.006)', () => {
+    for (const T of [0.1, 0.01, 0.005, 1e-3, 1e-6]) {
+      expect(onsager(T)).toEqual({ u: -2, c: 0, m: 1, f: -2, s: 0 })
+      // Z = 2 e^{2N/T}: two ground states of energy −2N
+      expect(kaufman(4, T)).toEqual({ lnZ: 2 / T + Math.LN2 / 16, e: -2, c: 0 })
+      expect(kaufmanLogZ(8, T)).toBeCloseTo(128 / T + Math.LN2, 9)
+    }
+  })
+  test('just above the cut-off the full formulas agree with the limits, and c is never negative', () => {
+    for (const T of [0.1001, 0.12, 0.15]) {
+      const o = onsager(T)
+      expect(o.u).toBeCloseTo(-2, 12)
+      expect(o.m).toBeCloseTo(1, 12)
+      expect(o.c).toBeGreaterThanOrEqual(0)
+      expect(kaufman(4, T).lnZ).toBeCloseTo(2 / T + Math.LN2 / 16, 10)
+    }
+  })
+})
