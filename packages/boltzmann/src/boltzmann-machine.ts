@@ -16,6 +16,7 @@ import {
   checkPositiveNumber,
   logSumExp,
   lowestBit,
+  checkOptions,
 } from './internal/numeric'
 
 /**
@@ -191,6 +192,7 @@ export function initBoltzmannMachine(
   config: BoltzmannMachineConfig,
   options: InitBoltzmannMachineOptions,
 ): BoltzmannMachine {
+  checkOptions('initBoltzmannMachine', options)
   const n = validateBoltzmannMachineConfig(config)
   const scale = options.initScale ?? 1
   checkNonNegativeNumber('initBoltzmannMachine', 'initScale', scale)
@@ -784,6 +786,7 @@ export function annealingSchedule(options: {
   readonly numSteps: number
   readonly sweepsPerStep?: number
 }): AnnealingStep[] {
+  checkOptions('annealingSchedule', options)
   const op = 'annealingSchedule'
   checkPositiveNumber(op, 'startTemperature', options.startTemperature)
   checkPositiveNumber(op, 'endTemperature', options.endTemperature)
@@ -869,6 +872,7 @@ export interface AnnealOptions {
  * ```
  */
 export function annealBoltzmannMachine(machine: BoltzmannMachine, options: AnnealOptions): Float64Array {
+  checkOptions('annealBoltzmannMachine', options)
   const op = 'annealBoltzmannMachine'
   const n = checkMachine(op, machine)
   if (options.schedule.length === 0) {
@@ -968,6 +972,7 @@ export function sampledStatistics(
   machine: BoltzmannMachine,
   options: SampledStatisticsOptions,
 ): Float64Array {
+  checkOptions('sampledStatistics', options)
   const op = 'sampledStatistics'
   const n = checkMachine(op, machine)
   const temperature = options.temperature ?? 1

@@ -16,7 +16,7 @@ import {
   type Key,
 } from '@gen/core-tensor'
 
-import { checkPositiveInteger, lowestBit, sigmoid, softplus } from './internal/numeric'
+import { checkPositiveInteger, lowestBit, sigmoid, softplus, checkOptions } from './internal/numeric'
 
 /**
  * Largest layer that exact enumeration sums over: log Z costs O(2^min(V, H) · max(V, H)).
@@ -131,6 +131,7 @@ export interface InitRbmOptions {
  * ```
  */
 export function initRbm(config: RbmConfig, options: InitRbmOptions): Rbm {
+  checkOptions('initRbm', options)
   validateRbmConfig(config)
   const scale = options.initScale ?? 0.01
   if (!(Number.isFinite(scale) && scale >= 0)) {
@@ -638,6 +639,7 @@ export function rbmContrastiveDivergence(
   data: ArrayLike<number>,
   options: RbmSamplingOptions,
 ): RbmGradientEstimate {
+  checkOptions('rbmContrastiveDivergence', options)
   const op = 'rbmContrastiveDivergence'
   checkRbm(op, rbm)
   const rows = checkBatch(op, 'data', data, { width: rbm.numVisible, binary: false })
@@ -677,6 +679,7 @@ export function rbmPersistentContrastiveDivergence(
   chains: ArrayLike<number>,
   options: RbmSamplingOptions,
 ): RbmGradientEstimate {
+  checkOptions('rbmPersistentContrastiveDivergence', options)
   const op = 'rbmPersistentContrastiveDivergence'
   checkRbm(op, rbm)
   const rows = checkBatch(op, 'data', data, { width: rbm.numVisible, binary: false })
@@ -816,6 +819,7 @@ export function rbmGradientStep(
   gradient: RbmGradient,
   options: { readonly learningRate: number; readonly weightDecay?: number },
 ): Rbm {
+  checkOptions('rbmGradientStep', options)
   const op = 'rbmGradientStep'
   checkRbm(op, rbm)
   checkParameter(op, 'gradient.weights', gradient.weights, [rbm.numVisible, rbm.numHidden])

@@ -12,7 +12,12 @@ import {
   type BoltzmannMachine,
   type VisibleDistribution,
 } from './boltzmann-machine'
-import { checkNonNegativeNumber, checkPositiveInteger, checkPositiveNumber } from './internal/numeric'
+import {
+  checkNonNegativeNumber,
+  checkPositiveInteger,
+  checkPositiveNumber,
+  checkOptions,
+} from './internal/numeric'
 
 /**
  * How {@link trainBoltzmannMachine} gets the clamped and free statistics: exactly by
@@ -110,6 +115,7 @@ export function trainBoltzmannMachine(
   data: VisibleDistribution,
   options: TrainBoltzmannMachineOptions,
 ): TrainBoltzmannMachineResult {
+  checkOptions('trainBoltzmannMachine', options)
   const op = 'trainBoltzmannMachine'
   const n = checkMachine(op, machine)
   checkPositiveNumber(op, 'learningRate', options.learningRate)
