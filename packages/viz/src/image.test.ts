@@ -181,3 +181,11 @@ test('toImage without options names the missing range', () => {
     "toImage: options must be an object with a range such as { range: '0..1' }, got undefined",
   )
 })
+
+test('upscale refuses a factor whose image cannot be allocated', () => {
+  const image = toImage([0, 1, 1, 0], { range: '0..1', width: 2, height: 2 })
+  expect(upscale(image, 3).width).toBe(6)
+  expect(() => upscale(image, 1e6)).toThrow(
+    'upscale: factor must keep the image within 2^30 bytes, got 1000000, which makes 2000000×2000000×1',
+  )
+})

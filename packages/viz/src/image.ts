@@ -353,7 +353,15 @@ export function upscale(image: Image, factor: number): Image {
   }
   const { width, height, channels, data } = image
   const w = width * factor
-  const out = new Uint8Array(w * height * factor * channels)
+  const bytes = w * height * factor * channels
+  if (bytes > 2 ** 30) {
+    throw new InvalidArgumentError(
+      'upscale',
+      'factor',
+      `must keep the image within 2^30 bytes, got ${factor}, which makes ${w}×${height * factor}×${channels}`,
+    )
+  }
+  const out = new Uint8Array(bytes)
   for (let y = 0; y < height * factor; y++) {
     const sy = Math.floor(y / factor)
     for (let x = 0; x < w; x++) {
