@@ -6,7 +6,7 @@
 // Matrices are row-major Float64Arrays: weights and connectivity are [n, n] (entry i*n + j),
 // symmetric with a zero diagonal. A state index s ∈ [0, 2^n) has unit i on when bit i is set,
 // so the visible pattern of s is s mod 2^V and its hidden pattern is floor(s / 2^V).
-import { fold, InvalidArgumentError, uniformFloats, type Key } from '@gen/core-tensor'
+import { checkOptions, fold, InvalidArgumentError, uniformFloats, type Key } from '@gen/core-tensor'
 
 import {
   checkBinaryRows,
@@ -16,7 +16,6 @@ import {
   checkPositiveNumber,
   logSumExp,
   lowestBit,
-  checkOptions,
 } from './internal/numeric'
 
 /**

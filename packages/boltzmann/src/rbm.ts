@@ -8,6 +8,7 @@
 // Legend: W = weights [V, H] row-major (entry i*H + j), b = visibleBias [V], c = hiddenBias [H];
 // a batch of visible vectors is row-major [B, V], of hidden vectors [B, H].
 import {
+  checkOptions,
   fold,
   InvalidArgumentError,
   normalFloats,
@@ -16,7 +17,7 @@ import {
   type Key,
 } from '@gen/core-tensor'
 
-import { checkPositiveInteger, lowestBit, sigmoid, softplus, checkOptions } from './internal/numeric'
+import { checkPositiveInteger, lowestBit, sigmoid, softplus } from './internal/numeric'
 
 /**
  * Largest layer that exact enumeration sums over: log Z costs O(2^min(V, H) · max(V, H)).

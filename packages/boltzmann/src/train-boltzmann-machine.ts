@@ -1,4 +1,4 @@
-import { fold, InvalidArgumentError, type Key } from '@gen/core-tensor'
+import { checkOptions, fold, InvalidArgumentError, type Key } from '@gen/core-tensor'
 
 import {
   checkDistribution,
@@ -12,12 +12,7 @@ import {
   type BoltzmannMachine,
   type VisibleDistribution,
 } from './boltzmann-machine'
-import {
-  checkNonNegativeNumber,
-  checkPositiveInteger,
-  checkPositiveNumber,
-  checkOptions,
-} from './internal/numeric'
+import { checkNonNegativeNumber, checkPositiveInteger, checkPositiveNumber } from './internal/numeric'
 
 /**
  * How {@link trainBoltzmannMachine} gets the clamped and free statistics: exactly by

@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest'
-import { BackendMismatchError, GenError, InvalidArgumentError, ShapeError, assert } from './errors'
+import { describe, expect, it, test } from 'vitest'
+import {
+  BackendMismatchError,
+  GenError,
+  InvalidArgumentError,
+  ShapeError,
+  assert,
+  checkOptions,
+} from './errors'
 
 describe('errors', () => {
   it('formats messages as <op>: <what must hold>, got <actual>', () => {
@@ -42,4 +49,14 @@ describe('errors', () => {
     expect(() => assert(false, make)).toThrow('boom')
     expect(built).toBe(1)
   })
+})
+
+test('checkOptions names the function and what it got, and lets objects through', () => {
+  expect(() => checkOptions('simulate', undefined)).toThrow(
+    'simulate: options must be an options object, got undefined',
+  )
+  expect(() => checkOptions('simulate', null)).toThrow('got null')
+  expect(() => checkOptions('simulate', 3)).toThrow(InvalidArgumentError)
+  expect(() => checkOptions('simulate', 3)).toThrow('got 3')
+  expect(() => checkOptions('simulate', {})).not.toThrow()
 })

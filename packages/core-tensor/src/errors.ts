@@ -171,3 +171,23 @@ export class DisposedTensorError extends GenError {
 export function assert(condition: boolean, makeError: () => GenError): asserts condition {
   if (!condition) throw makeError()
 }
+
+/**
+ * Throws unless a required options argument is an object. Called first in functions whose last
+ * parameter is a required options object, so `f(x)` without it names `f` and the argument
+ * instead of failing later as `Cannot read properties of undefined`.
+ *
+ * @param op - the public function that was called
+ * @param options - the value passed as its options
+ * @throws InvalidArgumentError `<op>: options must be an options object, got <what>`
+ * @example
+ * ```ts
+ * checkOptions('simulate', undefined) // throws "simulate: options must be an options object, got undefined"
+ * ```
+ */
+export function checkOptions(op: string, options: unknown): asserts options is object {
+  if (typeof options !== 'object' || options === null) {
+    const got = options === null ? 'null' : typeof options === 'number' ? String(options) : typeof options
+    throw new InvalidArgumentError(op, 'options', `must be an options object, got ${got}`)
+  }
+}

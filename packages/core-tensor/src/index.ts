@@ -14,6 +14,7 @@ export {
   UnsupportedOpError,
   DisposedTensorError,
   assert,
+  checkOptions,
   type GenErrorCode,
   type GenErrorOptions,
 } from './errors'

@@ -1,4 +1,12 @@
-import { InvalidArgumentError, fold, permutation, randomBits, split, type Key } from '@gen/core-tensor'
+import {
+  checkOptions,
+  InvalidArgumentError,
+  fold,
+  permutation,
+  randomBits,
+  split,
+  type Key,
+} from '@gen/core-tensor'
 import { flipBits } from './corruption'
 import { asyncPass, cachedEnergy, startFields } from './internal/fields'
 import {
@@ -8,7 +16,6 @@ import {
   checkPositiveInteger,
   describeValue,
   isList,
-  checkOptions,
 } from './internal/validate'
 import {
   createNetwork,

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, fold, permutation, split, type Key } from '@gen/core-tensor'
+import { checkOptions, InvalidArgumentError, fold, permutation, split, type Key } from '@gen/core-tensor'
 import { flipBits } from './corruption'
 import { mean, standardError } from './internal/math'
 import {
@@ -10,7 +10,6 @@ import {
   toPatternList,
   toSpins,
   type SpinLike,
-  checkOptions,
 } from './internal/validate'
 import { randomPatterns } from './patterns'
 

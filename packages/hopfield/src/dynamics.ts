@@ -1,4 +1,12 @@
-import { InvalidArgumentError, fold, permutation, split, uniformFloats, type Key } from '@gen/core-tensor'
+import {
+  checkOptions,
+  InvalidArgumentError,
+  fold,
+  permutation,
+  split,
+  uniformFloats,
+  type Key,
+} from '@gen/core-tensor'
 import { asyncPass, cachedEnergy, glauberPass, startFields, type FieldState } from './internal/fields'
 import {
   checkFinite,
@@ -7,7 +15,6 @@ import {
   describeValue,
   toSpins,
   type SpinLike,
-  checkOptions,
 } from './internal/validate'
 import { energyOf, fieldsOf, type HopfieldNetwork } from './network'
 

@@ -1,8 +1,16 @@
-import { InvalidArgumentError, fold, permutation, split, uniformFloats, type Key } from '@gen/core-tensor'
+import {
+  checkOptions,
+  InvalidArgumentError,
+  fold,
+  permutation,
+  split,
+  uniformFloats,
+  type Key,
+} from '@gen/core-tensor'
 import { flipBits } from './corruption'
 import { asyncPass, glauberPass, startFields, type FieldState } from './internal/fields'
 import { mean, normalCdf, standardError } from './internal/math'
-import { checkFinite, checkInRange, checkKey, checkPositiveInteger, checkOptions } from './internal/validate'
+import { checkFinite, checkInRange, checkKey, checkPositiveInteger } from './internal/validate'
 import {
   fieldsOf,
   createNetwork,

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   InvalidArgumentError,
   ShapeError,
   Tensor,
@@ -11,7 +12,7 @@ import {
   type Key,
 } from '@gen/core-tensor'
 import { normalInit, xavierUniform } from '@gen/core-tensor/nn'
-import { checkFinite, checkKey, checkPositiveInteger, describeValue, checkOptions } from './internal/validate'
+import { checkFinite, checkKey, checkPositiveInteger, describeValue } from './internal/validate'
 
 /** Options of {@link hopfieldAttention}. */
 export interface HopfieldAttentionOptions {

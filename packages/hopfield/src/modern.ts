@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@gen/core-tensor'
+import { checkOptions, InvalidArgumentError } from '@gen/core-tensor'
 import {
   cosine,
   logSumExpScaled,
@@ -8,14 +8,7 @@ import {
   toMatrix,
   type Matrix,
 } from './internal/matrix'
-import {
-  checkFinite,
-  checkPositiveInteger,
-  describeValue,
-  isList,
-  toFiniteVector,
-  checkOptions,
-} from './internal/validate'
+import { checkFinite, checkPositiveInteger, describeValue, isList, toFiniteVector } from './internal/validate'
 
 /**
  * Stored patterns of a modern (continuous) Hopfield network: a plain value holding the matrix

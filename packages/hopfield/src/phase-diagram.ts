@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   InvalidArgumentError,
   fold,
   normalFloats,
@@ -9,14 +10,7 @@ import {
 } from '@gen/core-tensor'
 import { glauberPass, startFields } from './internal/fields'
 import { erfc } from './internal/math'
-import {
-  checkFinite,
-  checkKey,
-  checkPositiveInteger,
-  describeValue,
-  isList,
-  checkOptions,
-} from './internal/validate'
+import { checkFinite, checkKey, checkPositiveInteger, describeValue, isList } from './internal/validate'
 import { createNetwork, storeHebbian } from './network'
 import { overlapOf, randomPatterns } from './patterns'
 

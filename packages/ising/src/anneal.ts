@@ -1,9 +1,8 @@
-import { InvalidArgumentError, split, type Key } from '@gen/core-tensor'
+import { checkOptions, InvalidArgumentError, split, type Key } from '@gen/core-tensor'
 import { bondEnergy, magnetisation } from './energy'
 import type { IsingModel } from './lattice'
 import { createRng } from './rng'
 import { checkAlgorithm, checkTemperature, makeUpdate, startState, type Algorithm } from './simulate'
-import { checkOptions } from './options'
 
 /**
  * A cooling schedule: `linear` `T_k = T_0 + (T_1 − T_0)·k/(n−1)`, `geometric`

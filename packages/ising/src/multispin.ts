@@ -1,7 +1,6 @@
-import { InvalidArgumentError } from '@gen/core-tensor'
+import { checkOptions, InvalidArgumentError } from '@gen/core-tensor'
 import type { IsingModel } from './lattice'
 import { Xoshiro128 } from './rng'
-import { checkOptions } from './options'
 
 /**
  * A ±1 spin configuration of a periodic square (L × L) or simple cubic (L³) ferromagnet stored

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, split, type Key } from '@gen/core-tensor'
+import { checkOptions, InvalidArgumentError, split, type Key } from '@gen/core-tensor'
 import { allUp, bondEnergy, checkSpins, magnetisation, randomSpins } from './energy'
 import { exactObservables, type DensityOfStates, type ExactObservables } from './exact/dos'
 import { kaufman, onsager } from './exact/onsager'
@@ -13,7 +13,6 @@ import {
   swendsenWangSweep,
   wolffStep,
 } from './sweeps'
-import { checkOptions } from './options'
 
 /**
  * The update a simulation uses: Metropolis in checkerboard or random-site order, heat bath,

@@ -1,7 +1,6 @@
-import { InvalidArgumentError } from '@gen/core-tensor'
+import { checkOptions, InvalidArgumentError } from '@gen/core-tensor'
 import type { IsingModel } from './lattice'
 import { Xoshiro128 } from './rng'
-import { checkOptions } from './options'
 
 /** Single-spin acceptance rule: Metropolis `min(1, e^{−βΔE})` or heat bath (Glauber) `1/(1 + e^{βΔE})`. */
 export type AcceptanceRule = 'metropolis' | 'glauber'

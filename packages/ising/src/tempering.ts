@@ -1,10 +1,9 @@
-import { InvalidArgumentError, split, type Key } from '@gen/core-tensor'
+import { checkOptions, InvalidArgumentError, split, type Key } from '@gen/core-tensor'
 import { bondEnergy, magnetisation } from './energy'
 import type { IsingModel } from './lattice'
 import { createRng } from './rng'
 import { checkAlgorithm, checkTemperature, makeUpdate, startState, type Algorithm } from './simulate'
 import { binnedMean, measureObservables, type Estimate, type MeasuredObservables } from './stats'
-import { checkOptions } from './options'
 
 /**
  * Acceptance probability of exchanging the configurations of two replicas in parallel
