@@ -5,3 +5,6 @@
 
 /** The npm name of this package. */
 export const packageName = '@gen/autoencoder'
+
+// Latent-space tools (src/latent).
+export * from './latent/index'

@@ -72,3 +72,8 @@ export {
   type RbmSamplingOptions,
   type RbmGradientEstimate,
 } from './rbm'
+
+// Annealed importance sampling and likelihoods (src/ais).
+export * from './ais/index'
+// Gaussian-Bernoulli RBMs, tempering, DBNs and inpainting (src/deep).
+export * from './deep/index'

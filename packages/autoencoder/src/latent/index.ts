@@ -1,0 +1,2 @@
+// Latent-space tools: PCA, t-SNE, UMAP, neighbour scores and latent pictures.
+export {}

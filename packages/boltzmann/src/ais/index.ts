@@ -1,0 +1,2 @@
+// Partition functions and likelihoods: annealed importance sampling and test log-likelihoods.
+export {}

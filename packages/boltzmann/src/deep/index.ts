@@ -1,0 +1,2 @@
+// Gaussian-Bernoulli RBMs, parallel-tempering chains, deep belief networks and inpainting.
+export {}
