@@ -26,6 +26,7 @@ describe('gen: bad input', () => {
     [['tour', '--backend', 'tpu'], /--backend.*tpu.*Allowed choices are cpu, gpu, reference/],
     [['tour', '--backend', 'gpu'], /--backend: the tour runs on the cpu backend only for now, got gpu/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['tour', '--quick', '--full'], /option '--quick' cannot be used with option '--full'/],
   ])('gen %j fails with one line and exit code 1', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'gen-bad-'))
     const run = gen(...args, '--out', join(out, 'x'))
@@ -33,6 +34,19 @@ describe('gen: bad input', () => {
     expect(run.stderrLines).toHaveLength(1)
     expect(run.stderrLines[0]).toMatch(message)
     expect(existsSync(join(out, 'x'))).toBe(false)
+  })
+
+  it('refuses an empty --out (an unset shell variable) instead of writing into the current directory', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gen-bad-'))
+    const run = spawnSync(process.execPath, ['--import', 'tsx', main, 'tour', '--quick', '--out', ''], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      // relative --out paths are taken from INIT_CWD (where the user ran `pnpm gen`)
+      env: { ...process.env, INIT_CWD: cwd },
+    })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toMatch(/gen: --out: must name a directory, got an empty string/)
+    expect(readdirSync(cwd)).toEqual([])
   })
 
   it('refuses an output directory it cannot create, before any work', () => {

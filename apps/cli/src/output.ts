@@ -23,6 +23,9 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
  * command.
  */
 export function prepareOutputDir(dir: string): string {
+  // resolve('') is the current directory: an empty --out (an unset shell variable) would
+  // scatter the report there instead of failing.
+  if (dir.trim() === '') throw new CliError(`--out: must name a directory, got an empty string`)
   // Through `pnpm demo` / `pnpm gen` the process runs in apps/cli; INIT_CWD is where the user was.
   const absolute = resolve(process.env.INIT_CWD ?? process.cwd(), dir)
   try {

@@ -1,4 +1,4 @@
-import { Command } from 'commander'
+import { Command, Option } from 'commander'
 import { withCommonOptions, type CommonOptions } from './common-options.ts'
 import { runTour } from './tour.ts'
 
@@ -12,8 +12,8 @@ export function buildProgram(): Command {
       .description('run the whole story on real data with quick defaults and write one HTML report'),
     'out/tour',
   )
-    .option('--quick', 'the CI-sized version of the tour')
-    .option('--full', 'the long versions of every section')
+    .addOption(new Option('--quick', 'the CI-sized version of the tour').conflicts('full'))
+    .addOption(new Option('--full', 'the long versions of every section'))
     .action(async (opts: CommonOptions & { quick?: boolean; full?: boolean }) => {
       await runTour({ ...opts, size: opts.full ? 'full' : opts.quick ? 'quick' : 'default' })
     })

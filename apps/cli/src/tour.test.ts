@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { buildProgram } from './program.ts'
 
 describe('gen tour', () => {
@@ -21,5 +21,33 @@ describe('gen tour', () => {
     expect(html.match(/data:image\/png;base64,/g)?.length ?? 0).toBeGreaterThanOrEqual(4)
     expect(html).not.toMatch(/(src|href)="https?:/)
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  }, 120_000)
+
+  it("--json prints one object with every section's measured numbers", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gen-tour-'))
+    const lines: string[] = []
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
+    try {
+      await buildProgram().parseAsync(['node', 'gen', 'tour', '--quick', '--out', out, '--json'])
+    } finally {
+      spy.mockRestore()
+    }
+    expect(lines).toHaveLength(1)
+    const result = JSON.parse(lines[0]) as {
+      report: string
+      size: string
+      sections: Record<string, Record<string, number>>
+    }
+    expect(result.report).toBe(join(out, 'report.html'))
+    expect(result.size).toBe('quick')
+    const { ising, hopfield } = result.sections
+    // exact enumeration of the 4x4 torus at T = 2 (Kaufman / DOS): e = −1.755380288777
+    expect(ising.e_4x4_T2_exact).toBeCloseTo(-1.755380288777, 9)
+    // Wolff's estimate sits within a few of its own error bars of the exact value
+    expect(Math.abs(ising.e_4x4_T2_wolff - ising.e_4x4_T2_exact)).toBeLessThan(4 * ising.e_error_4x4_T2_wolff)
+    // a 100-unit Hopfield net at load 0.02 recalls (overlap near 1); at 0.3, past α_c ≈ 0.138, it does not
+    expect(hopfield['overlap_N100_load0.02']).toBeGreaterThan(0.95)
+    expect(hopfield['overlap_N100_load0.3']).toBeLessThan(0.8)
+    for (const section of Object.values(result.sections)) expect(section.seconds).toBeGreaterThanOrEqual(0)
   }, 120_000)
 })

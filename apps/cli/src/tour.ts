@@ -9,6 +9,7 @@ import { prepareOutputDir, writeFileAtomic } from './output.ts'
 import { hopfieldSection } from './tour/hopfield-section.ts'
 import { isingSection } from './tour/ising-section.ts'
 import { mnistSection } from './tour/mnist-section.ts'
+import type { TourSection } from './tour/section.ts'
 import type { TourSize } from './tour/sizes.ts'
 
 /** Options of `gen tour`. */
@@ -44,10 +45,14 @@ export async function runTour(options: TourOptions): Promise<string> {
   }
 
   const sections: ReportSection[] = []
-  const timed = (name: string, run: () => ReportSection) => {
+  const metrics: Record<string, Record<string, number>> = {}
+  const timed = (name: string, run: () => TourSection) => {
     const t0 = Date.now()
-    sections.push(run())
-    log(`gen tour: ${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    const section = run()
+    const seconds = (Date.now() - t0) / 1000
+    sections.push(section.report)
+    metrics[name] = { ...section.metrics, seconds }
+    log(`gen tour: ${name} done in ${seconds.toFixed(1)} s`)
   }
   if (mnist !== null) timed('data', () => mnistSection(mnist.test))
   timed('ising', () => isingSection(options.size, fold(root, 1), log))
@@ -62,7 +67,15 @@ export async function runTour(options: TourOptions): Promise<string> {
   const reportPath = join(outDir, 'report.html')
   writeFileAtomic(reportPath, html)
   if (options.json) {
-    console.log(JSON.stringify({ report: reportPath, sections: sections.map((s) => s.title), seconds }))
+    console.log(
+      JSON.stringify({
+        report: reportPath,
+        seed: options.seed,
+        size: options.size,
+        seconds,
+        sections: metrics,
+      }),
+    )
   } else {
     console.log(`gen tour: wrote ${reportPath} (${sections.length} sections, ${seconds.toFixed(1)} s)`)
   }

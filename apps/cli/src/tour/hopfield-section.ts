@@ -11,10 +11,12 @@ import {
   glyphSize,
   modernHopfieldMemory,
   modernHopfieldRetrieve,
+  overlap,
   recall,
   storeHebbian,
 } from '@gen/hopfield'
-import { imageGrid, linePlot, toImage, type Image, type ReportBlock, type ReportSection } from '@gen/viz'
+import { imageGrid, linePlot, toImage, type Image, type ReportBlock } from '@gen/viz'
+import type { TourSection } from './section.ts'
 import type { TourSize } from './sizes.ts'
 
 const SETTINGS = {
@@ -26,6 +28,18 @@ const SETTINGS = {
     loads: [0.02, 0.05, 0.08, 0.1, 0.12, 0.13, 0.14, 0.15, 0.16, 0.2, 0.25, 0.3],
   },
 } as const
+
+/** The index of the stored pattern with the largest dot product with `state` (ties: the first). */
+function nearestPattern(stored: readonly Int8Array[], state: ArrayLike<number>): number {
+  let best = -1
+  let bestDot = -Infinity
+  stored.forEach((pattern, k) => {
+    let dot = 0
+    for (let i = 0; i < pattern.length; i++) dot += pattern[i] * state[i]
+    if (dot > bestDot) [best, bestDot] = [k, dot]
+  })
+  return best
+}
 
 const spinImage = (pattern: ArrayLike<number>, width: number): Image =>
   toImage({ data: pattern, shape: [pattern.length / width, width] }, { range: '-1..1' })
@@ -43,7 +57,7 @@ export function hopfieldSection(
   root: Key,
   digits: LabeledImages | null,
   log: (line: string) => void,
-): ReportSection {
+): TourSection {
   const s = SETTINGS[size]
   log(`hopfield: capacity of an N = ${s.size} network at ${s.loads.length} loads`)
   const curve = capacityCurve({ size: s.size, loads: s.loads, key: fold(root, 1), trials: s.trials })
@@ -76,6 +90,8 @@ export function hopfieldSection(
   const run = recall(network, probe, { key: fold(root, 3), record: 'states' })
   const frames = [probe, ...run.trajectory.states.slice(1)].slice(0, 6).map((p) => spinImage(p, glyphSize))
   const energies = run.trajectory.energies.map((e) => e.toFixed(1)).join(' → ')
+  const metrics: Record<string, number> = { glyph_recall_overlap: overlap(run.state, patterns[0]) }
+  for (const p of curve) metrics[`overlap_N${s.size}_load${p.load}`] = p.meanOverlap
 
   const blocks: ReportBlock[] = [
     {
@@ -101,11 +117,16 @@ export function hopfieldSection(
     const shown = [0, 1, 2, 3, 4, 5]
     const tiles: Image[] = []
     for (const beta of [0.01, 0.1]) {
-      for (const k of shown) {
+      let retrieved = 0
+      for (let k = 0; k < count; k++) {
         const query = Float64Array.from(stored[k], (v, i) => (i >= d / 2 ? 0 : v))
+        const state = modernHopfieldRetrieve(memory, query, { beta }).state
+        if (nearestPattern(stored, state) === k) retrieved++
+        if (!shown.includes(k)) continue
         if (beta === 0.01) tiles.push(spinImage(query, digits.width))
-        tiles.push(spinImage(modernHopfieldRetrieve(memory, query, { beta }).state, digits.width))
+        tiles.push(spinImage(state, digits.width))
       }
+      metrics[`modern_retrieved_fraction_beta${beta}`] = retrieved / count
     }
     // rows: the half-masked queries, β = 0.01 outputs, β = 0.05 outputs
     const order = [
@@ -121,5 +142,5 @@ export function hopfieldSection(
       scale: 1,
     })
   }
-  return { title: 'Hopfield networks: memory as energy descent', blocks }
+  return { report: { title: 'Hopfield networks: memory as energy descent', blocks }, metrics }
 }

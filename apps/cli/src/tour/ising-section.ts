@@ -16,6 +16,7 @@ import {
   temperatureScan,
 } from '@gen/ising'
 import { imageGrid, linePlot, toImage, type LinePlotOptions, type ReportSection } from '@gen/viz'
+import type { TourSection } from './section.ts'
 import type { TourSize } from './sizes.ts'
 
 /** Sweeps and lattice sizes per tour size. */
@@ -36,7 +37,7 @@ function range(lo: number, hi: number, n: number): number[] {
  * @param root - key the section draws its randomness from
  * @param log - where progress lines go
  */
-export function isingSection(size: TourSize, root: Key, log: (line: string) => void): ReportSection {
+export function isingSection(size: TourSize, root: Key, log: (line: string) => void): TourSection {
   const s = SETTINGS[size]
   const model = squareLattice(s.L)
   const temperatures = range(1.5, 3.5, s.temperatures)
@@ -82,9 +83,12 @@ export function isingSection(size: TourSize, root: Key, log: (line: string) => v
   // The 4x4 torus has 65 536 states: every observable is exact, so Monte Carlo is checked, not trusted.
   const small = squareLattice(4)
   const dos = enumerateDensityOfStates(small)
+  const metrics: Record<string, number> = {}
   const rows = (['metropolis', 'heat-bath', 'wolff', 'swendsen-wang'] as const).map((algorithm, i) => {
     const run = simulate(small, { temperature: 2, key: fold(root, 10 + i), sweeps: s.sweeps * 4, algorithm })
     const o = run.observables
+    metrics[`e_4x4_T2_${algorithm}`] = o.e.value
+    metrics[`e_error_4x4_T2_${algorithm}`] = o.e.error
     return [
       algorithm,
       `${o.e.value.toFixed(4)} ± ${o.e.error.toFixed(4)}`,
@@ -94,6 +98,10 @@ export function isingSection(size: TourSize, root: Key, log: (line: string) => v
   })
   const exact = exactObservables(dos, 2)
   rows.push(['exact enumeration', exact.e.toFixed(6), exact.absM.toFixed(6), exact.u4.toFixed(6)])
+  metrics.e_4x4_T2_exact = exact.e
+  // where the scan's specific heat peaks: near Tc, shifted by the finite size
+  const peak = scan.reduce((best, p) => (p.observables.c.value > best.observables.c.value ? p : best))
+  metrics[`c_peak_temperature_L${s.L}`] = peak.temperature
 
   log(`ising: configurations of a ${s.pictureL}x${s.pictureL} lattice below, at and above Tc`)
   const big = squareLattice(s.pictureL)
@@ -104,7 +112,7 @@ export function isingSection(size: TourSize, root: Key, log: (line: string) => v
     return toImage({ data: spins, shape: [s.pictureL, s.pictureL] }, { range: '-1..1' })
   })
 
-  return {
+  const report: ReportSection = {
     title: 'The Ising model: a phase transition with an exact answer',
     blocks: [
       {
@@ -128,4 +136,5 @@ export function isingSection(size: TourSize, root: Key, log: (line: string) => v
       },
     ],
   }
+  return { report, metrics }
 }
