@@ -26,6 +26,20 @@ describe('gen: bad input', () => {
     [['tour', '--backend', 'tpu'], /--backend.*tpu.*Allowed choices are cpu, gpu, reference/],
     [['tour', '--backend', 'gpu'], /--backend: the tour runs on the cpu backend only for now, got gpu/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['ising', 'scan', '--tmin', '-1'], /--tmin must be a positive number, got -1/],
+    [['ising', 'scan', '--size', '0'], /--size must be a positive integer, got 0/],
+    [
+      ['ising', 'scan', '--tmin', '3', '--tmax', '2'],
+      /--tmax must be above --tmin, got --tmin 3 and --tmax 2/,
+    ],
+    [['ising', 'scan', '--sweeps', '10'], /--sweeps must be at least 32/],
+    [['ising', 'binder', '--sizes', '16,8'], /--sizes must increase, got 16,8/],
+    [
+      ['ising', 'anneal', '--backend', 'gpu'],
+      /--backend: gen ising anneal runs on cpu only for now, got gpu/,
+    ],
+    [['hopfield', 'recall', '--noise', '1.5'], /--noise must be a number in \[0, 1\], got 1.5/],
+    [['hopfield', 'capacity', '--loads', '0.1,,0.2'], /--loads must be comma-separated numbers/],
     [['tour', '--quick', '--full'], /option '--quick' cannot be used with option '--full'/],
   ])('gen %j fails with one line and exit code 1', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'gen-bad-'))

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander'
 import { withCommonOptions, type CommonOptions } from './common-options.ts'
+import { addHopfieldCommands } from './commands/hopfield.ts'
+import { addIsingCommands } from './commands/ising.ts'
 import { runTour } from './tour.ts'
 
 /** Builds the commander program (exported for tests, which run it without a process exit). */
@@ -17,5 +19,7 @@ export function buildProgram(): Command {
     .action(async (opts: CommonOptions & { quick?: boolean; full?: boolean }) => {
       await runTour({ ...opts, size: opts.full ? 'full' : opts.quick ? 'quick' : 'default' })
     })
+  addIsingCommands(program)
+  addHopfieldCommands(program)
   return program
 }

@@ -1,0 +1,79 @@
+// What every subcommand does around its work: refuse what it cannot honour, make sure the
+// output directory is writable before starting, and end with metrics.json, metrics.csv and one
+// final line (or one JSON object with --json).
+import { join } from 'node:path'
+import { CliError } from './cli-error.ts'
+import type { CommonOptions } from './common-options.ts'
+import { prepareOutputDir, writeFileAtomic } from './output.ts'
+
+/** A running subcommand: where it writes and how it logs. */
+export interface CommandRun {
+  readonly name: string
+  readonly outDir: string
+  readonly options: CommonOptions
+  /** Progress and notes, on stderr; silent with --quiet or --json. */
+  log(line: string): void
+  /** Writes one output file atomically and remembers it for the final line. */
+  write(file: string, content: string | Uint8Array): string
+}
+
+/**
+ * Starts a subcommand: checks the backend (these subcommands compute on the CPU in plain
+ * typed arrays, so `--backend gpu` is refused rather than ignored) and prepares `--out`.
+ */
+export function startCommand(
+  name: string,
+  options: CommonOptions,
+  backends: readonly string[] = ['cpu'],
+): CommandRun & { files: string[] } {
+  if (!backends.includes(options.backend)) {
+    throw new CliError(
+      `--backend: gen ${name} runs on ${backends.join(' or ')} only for now, got ${options.backend}`,
+    )
+  }
+  const outDir = prepareOutputDir(options.out)
+  const files: string[] = []
+  return {
+    name,
+    outDir,
+    options,
+    files,
+    log: (line) => {
+      if (!options.quiet && !options.json) console.error(line)
+    },
+    write(file, content) {
+      const path = join(outDir, file)
+      writeFileAtomic(path, content)
+      files.push(path)
+      return path
+    },
+  }
+}
+
+/** Rows as CSV with a header line; numbers at full precision, text quoted when it must be. */
+export function toCsv(rows: readonly Record<string, number | string>[]): string {
+  if (rows.length === 0) return ''
+  const columns = Object.keys(rows[0])
+  const cell = (v: number | string | undefined) => {
+    const s = v === undefined ? '' : String(v)
+    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+  }
+  return `${[columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`
+}
+
+/**
+ * Ends a subcommand: writes metrics.json (and metrics.csv from `rows`), then prints one line
+ * naming what was written, or the metrics as one JSON object with --json.
+ */
+export function finishCommand(
+  run: CommandRun & { files: string[] },
+  summary: string,
+  metrics: Record<string, unknown>,
+  rows?: readonly Record<string, number | string>[],
+): void {
+  if (rows !== undefined) run.write('metrics.csv', toCsv(rows))
+  const payload = { command: run.name, seed: run.options.seed, ...metrics, files: [...run.files] }
+  payload.files.push(run.write('metrics.json', `${JSON.stringify(payload, null, 2)}\n`))
+  if (run.options.json) console.log(JSON.stringify(payload))
+  else console.log(`gen ${run.name}: ${summary}; wrote ${run.files.length} files to ${run.outDir}`)
+}

@@ -1,0 +1,116 @@
+// Every subcommand end to end with tiny settings: its files exist, PNGs decode, JSON parses,
+// and the numbers are where physics puts them.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { decodePng } from '@gen/viz'
+import { describe, expect, it, vi } from 'vitest'
+import { buildProgram } from './program.ts'
+
+async function gen(...args: string[]): Promise<{ out: string; result: Record<string, unknown> }> {
+  const out = mkdtempSync(join(tmpdir(), 'gen-cmd-'))
+  const lines: string[] = []
+  const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
+  try {
+    await buildProgram().parseAsync(['node', 'gen', ...args, '--out', out, '--json'])
+  } finally {
+    spy.mockRestore()
+  }
+  expect(lines).toHaveLength(1)
+  const result = JSON.parse(lines[0]) as Record<string, unknown>
+  for (const file of result.files as string[]) {
+    expect(existsSync(file)).toBe(true)
+    if (file.endsWith('.png')) expect(decodePng(readFileSync(file)).width).toBeGreaterThan(0)
+    if (file.endsWith('.svg')) expect(readFileSync(file, 'utf8')).toMatch(/^<svg/)
+  }
+  const onDisk = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Record<string, unknown>
+  expect(onDisk.command).toBe(result.command)
+  return { out, result }
+}
+
+describe('gen ising', () => {
+  it('scan: the 8x8 torus within a few error bars of Kaufman, with CSV and plots', async () => {
+    const { out, result } = await gen(
+      'ising',
+      'scan',
+      '--size',
+      '8',
+      '--sweeps',
+      '400',
+      '--temperatures',
+      '4',
+    )
+    const points = result.points as { temperature: number; e: number; e_error: number; e_kaufman: number }[]
+    expect(points.map((p) => p.temperature)).toEqual([1.5, 1.5 + 2 / 3, 1.5 + 4 / 3, 3.5])
+    for (const p of points) expect(Math.abs(p.e - p.e_kaufman)).toBeLessThan(5 * p.e_error + 1e-3)
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n')
+    expect(csv[0]).toMatch(/^temperature,e,e_error,abs_m/)
+    expect(csv).toHaveLength(5)
+  }, 60_000)
+
+  it('binder: U4 curves of L = 4 and 8 cross near Onsager Tc', async () => {
+    const { result } = await gen(
+      'ising',
+      'binder',
+      '--sizes',
+      '4,8',
+      '--sweeps',
+      '1500',
+      '--temperatures',
+      '5',
+    )
+    const [crossing] = result.crossings as { temperature: number; error: number }[]
+    // small sizes carry corrections to scaling of a few per cent
+    expect(Math.abs(crossing.temperature - 2.269185)).toBeLessThan(0.15)
+  }, 60_000)
+
+  it('anneal: a 16x16 ferromagnet reaches its ground state e = −2', async () => {
+    const { result } = await gen(
+      'ising',
+      'anneal',
+      '--size',
+      '16',
+      '--steps',
+      '100',
+      '--sweeps-per-step',
+      '2',
+    )
+    expect(result.bestEnergyPerSpin).toBe(-2)
+  }, 60_000)
+})
+
+describe('gen hopfield', () => {
+  it('recall: the pseudo-inverse rule recalls all 8 glyphs from 10% noise', async () => {
+    const { result } = await gen('hopfield', 'recall', '--rule', 'pseudo-inverse', '--noise', '0.1')
+    expect(result.perfectFraction).toBe(1)
+  }, 60_000)
+
+  it('capacity: recall holds at α = 0.05 and collapses by α = 0.3 (α_c ≈ 0.138)', async () => {
+    const { result } = await gen(
+      'hopfield',
+      'capacity',
+      '--size',
+      '100',
+      '--loads',
+      '0.05,0.3',
+      '--trials',
+      '1',
+    )
+    expect(result.largestLoadAbove09).toBe(0.05)
+  }, 60_000)
+
+  it('phase: retrieval at low load and T, paramagnet at high T', async () => {
+    const { out } = await gen(
+      'hopfield',
+      'phase',
+      '--size',
+      '100',
+      '--loads',
+      '0.05',
+      '--temperatures',
+      '0.2,2',
+    )
+    const rows = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n').slice(1)
+    expect(rows.map((r) => r.split(',').at(-1))).toEqual(['retrieval', 'paramagnetic'])
+  }, 60_000)
+})
