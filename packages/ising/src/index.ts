@@ -32,6 +32,22 @@ export {
   type DensityOfStates,
   type ExactObservables,
 } from './exact/dos'
+export {
+  enumerateGroundStates,
+  enumerateStates,
+  exactThermalAverages,
+  type GroundStates,
+  type StateEnumeration,
+  type ExactThermalAverages,
+} from './exact/enumerate'
+export {
+  edwardsAnderson,
+  sherringtonKirkpatrick,
+  type CouplingDistribution,
+  type EdwardsAndersonOptions,
+  type SherringtonKirkpatrickOptions,
+  type SpinGlassLattice,
+} from './spinglass'
 export { onsager, kaufman, kaufmanLogZ, ellipticKE, ONSAGER_TC } from './exact/onsager'
 export {
   acceptance,

@@ -114,22 +114,28 @@ function colour(size: number, offsets: Int32Array, neighbours: Int32Array): Int3
   return out
 }
 
-/** Builds the model record from a bond list: CSR neighbour lists, colouring, uniform-J check. */
-interface BuildSpec {
+/** What {@link build} needs besides the bonds. */
+export interface BuildSpec {
   lattice: LatticeKind
   shape: readonly number[]
   boundary: Boundary
   size: number
   field: number
+  /** A proper colouring to use instead of the greedy one (same bonds, or a complete graph). */
+  colourClasses?: readonly Int32Array[]
 }
 
-function build(
+/**
+ * Builds a model record (internal: the lattice and spin-glass constructors). `spec.colourClasses`,
+ * when given, replaces the greedy colouring (which costs O(N³) on a complete graph).
+ */
+export function build(
   spec: BuildSpec,
   bondI: ArrayLike<number>,
   bondJ: ArrayLike<number>,
   bondCoupling: ArrayLike<number>,
 ): IsingModel {
-  const { lattice, shape, boundary, size, field } = spec
+  const { lattice, shape, boundary, size, field, colourClasses } = spec
   const nb = bondI.length
   const bi = Int32Array.from(bondI)
   const bj = Int32Array.from(bondJ)
@@ -171,7 +177,7 @@ function build(
     offsets,
     neighbours,
     couplings,
-    colourClasses: colour(size, offsets, neighbours),
+    colourClasses: colourClasses ?? colour(size, offsets, neighbours),
     uniformCoupling,
   }
 }
@@ -454,6 +460,7 @@ export function withCouplings(model: IsingModel, couplings: ArrayLike<number>): 
     )
   }
   for (let b = 0; b < couplings.length; b++) checkFinite(op, `couplings[${b}]`, couplings[b])
+  // Same bonds, so the same colouring stays proper.
   return build(model, model.bondI, model.bondJ, couplings)
 }
 
