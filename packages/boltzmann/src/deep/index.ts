@@ -1,2 +1,35 @@
 // Gaussian-Bernoulli RBMs, parallel-tempering chains, deep belief networks and inpainting.
-export {}
+export {
+  checkLearningRate,
+  learningRateAt,
+  checkMomentum,
+  momentumAt,
+  rbmMomentumStep,
+  checkSparsity,
+  rbmSparsityGradient,
+  type RbmLearningRateSchedule,
+  type RbmLearningRate,
+  type TrainingPosition,
+  type RbmMomentum,
+  type RbmMomentumStepOptions,
+  type RbmSparsity,
+} from './update'
+export {
+  linearInverseTemperatures,
+  temperingSwapProbability,
+  initTemperingChains,
+  rbmTemperingSwaps,
+  rbmParallelTemperingStep,
+  rbmParallelTemperingGradient,
+  temperingSwapRates,
+  type TemperingState,
+  type InitTemperingOptions,
+  type TemperingStepOptions,
+} from './parallel-tempering'
+export {
+  trainRbm,
+  type RbmTrainingMethod,
+  type RbmEpochProgress,
+  type TrainRbmOptions,
+  type TrainRbmResult,
+} from './train-rbm'
