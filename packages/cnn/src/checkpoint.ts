@@ -6,7 +6,7 @@
 import { type BackendV1, cpu, fromArray, InvalidArgumentError, type Tensor } from '@gen/core-tensor'
 import { decodeSafetensors, encodeSafetensors, type SafetensorsEntry } from '@gen/core-tensor/io'
 import type { AdamState } from '@gen/core-tensor/optim'
-import { type SequentialConfig, type SequentialParams, validateSequentialConfig } from './sequential'
+import { parameterSlots, type SequentialConfig, type SequentialParams } from './sequential'
 import type { Checkpoint } from './train'
 
 /** The `kind` written in a checkpoint's metadata. */
@@ -120,7 +120,6 @@ export function decodeCheckpoint(
     )
   }
   const config = JSON.parse(metadata.config) as SequentialConfig
-  const infos = validateSequentialConfig(config)
   const take = (name: string, shape: readonly number[]): Tensor => {
     const t = tensors[name] as SafetensorsEntry | undefined
     if (t === undefined) throw new InvalidArgumentError(op, 'bytes', `must hold tensor '${name}', got none`)
@@ -136,45 +135,25 @@ export function decodeCheckpoint(
     }
     return fromArray(Array.from(t.data as Float32Array | Float64Array), { shape, backend })
   }
-  const shapesOf = (i: number): { weight: number[]; bias?: number[] } | undefined => {
-    const layer = config.layers[i]
-    const info = infos[i]
-    if (layer.type === 'conv2d') {
-      const [kh, kw] = info.geometry?.kernel ?? [1, 1]
-      return {
-        weight: [layer.outChannels, info.inputShape[0], kh, kw],
-        bias: layer.bias === false ? undefined : [layer.outChannels],
-      }
-    }
-    if (layer.type === 'linear') {
-      return {
-        weight: [layer.outFeatures, info.inputShape[0]],
-        bias: layer.bias === false ? undefined : [layer.outFeatures],
-      }
-    }
-    if (layer.type === 'batchNorm') return { weight: [info.inputShape[0]], bias: [info.inputShape[0]] }
-    return undefined
-  }
+  const slots = parameterSlots(config)
   const readTree = (prefix: string): SequentialParams => {
     const tree: Record<string, { weight: Tensor; bias?: Tensor }> = {}
-    infos.forEach((_, i) => {
-      const shapes = shapesOf(i)
-      if (shapes === undefined) return
-      const weight = take(`${prefix}${i}.weight`, shapes.weight)
-      tree[String(i)] =
-        shapes.bias === undefined ? { weight } : { weight, bias: take(`${prefix}${i}.bias`, shapes.bias) }
-    })
+    for (const slot of slots) {
+      const weight = take(`${prefix}${slot.name}.weight`, slot.weight)
+      tree[slot.name] =
+        slot.bias === undefined ? { weight } : { weight, bias: take(`${prefix}${slot.name}.bias`, slot.bias) }
+    }
     return tree
   }
   const params = readTree('')
   const state: Record<string, { runningMean: Tensor; runningVar: Tensor }> = {}
-  infos.forEach((info, i) => {
-    if (info.type !== 'batchNorm') return
-    state[String(i)] = {
-      runningMean: take(`${i}.running_mean`, [info.inputShape[0]]),
-      runningVar: take(`${i}.running_var`, [info.inputShape[0]]),
+  for (const slot of slots) {
+    if (slot.type !== 'batchNorm') continue
+    state[slot.name] = {
+      runningMean: take(`${slot.name}.running_mean`, slot.weight),
+      runningVar: take(`${slot.name}.running_var`, slot.weight),
     }
-  })
+  }
   const step = Number(metadata.step ?? '0')
   const epoch = Number(metadata.epoch ?? '0')
   let optimizer: AdamState | undefined

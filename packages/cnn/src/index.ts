@@ -15,6 +15,9 @@ export {
   initSequentialState,
   forwardSequential,
   applySequential,
+  localResponseNorm,
+  parameterSlots,
+  type ParameterSlot,
   type SizePair,
   type LayerConfig,
   type LayerType,
@@ -28,6 +31,7 @@ export {
   type ForwardResult,
 } from './sequential'
 export { lenet5Config, type Lenet5Options } from './lenet'
+export { alexnetConfig, resnetConfig, type AlexnetOptions, type ResnetOptions } from './architectures'
 export {
   toImageDataset,
   epochBatches,

@@ -4,6 +4,7 @@
  * to the input.
  */
 import {
+  add,
   avgPool2d,
   conv2d,
   InvalidArgumentError,
@@ -14,7 +15,12 @@ import {
   type Tensor,
   valueAndGrad,
 } from '@gen/core-tensor'
-import { type SequentialConfig, validateSequentialConfig, type WindowGeometry } from './sequential'
+import {
+  type LayerInfo,
+  type SequentialConfig,
+  validateSequentialConfig,
+  type WindowGeometry,
+} from './sequential'
 
 /**
  * The receptive field of the units of one layer, per spatial axis `[rows, cols]`, in input
@@ -38,6 +44,40 @@ export interface ReceptiveField {
   readonly center: readonly [number, number]
 }
 
+interface Field {
+  readonly r: readonly number[]
+  readonly j: readonly number[]
+  readonly start: readonly number[]
+}
+
+/** One window (kernel k, stride s, padding p, dilation d) applied after `f`, per axis. */
+function window(f: Field, g: WindowGeometry): Field {
+  const next = [0, 1].map((a) => {
+    const span = g.dilation[a] * (g.kernel[a] - 1) + 1
+    return {
+      r: f.r[a] + (span - 1) * f.j[a],
+      j: f.j[a] * g.stride[a],
+      start: f.start[a] - g.padding[a] * f.j[a],
+    }
+  })
+  return { r: next.map((v) => v.r), j: next.map((v) => v.j), start: next.map((v) => v.start) }
+}
+
+/**
+ * The field after layer `info`: windows compose; a residual block's field is the union of
+ * its body's and its shortcut's (both paths reach the sum), which share one jump.
+ */
+function compose(f: Field, info: LayerInfo): Field {
+  if (info.body !== undefined) {
+    const body = info.body.reduce(compose, f)
+    const skip = info.shortcut?.geometry === undefined ? f : window(f, info.shortcut.geometry)
+    const start = [0, 1].map((a) => Math.min(body.start[a], skip.start[a]))
+    const end = [0, 1].map((a) => Math.max(body.start[a] + body.r[a], skip.start[a] + skip.r[a]) - 1)
+    return { r: [0, 1].map((a) => end[a] - start[a] + 1), j: body.j, start }
+  }
+  return info.geometry === undefined ? f : window(f, info.geometry)
+}
+
 /**
  * Receptive fields of every layer before the first `flatten` (units after it see the whole
  * input), by the recurrences (Araujo, Norris & Sim 2019, "Computing Receptive Fields of
@@ -50,7 +90,8 @@ export interface ReceptiveField {
  * ```
  *
  * from `r_0 = 1, j_0 = 1, start_0 = 0` at the input. Elementwise layers (activations,
- * dropout, batchNorm) change nothing.
+ * dropout, batchNorm, localResponseNorm) change nothing; a residual block's field is the
+ * union of its body's and its shortcut's.
  *
  * For LeNet-5 on 28×28 (C1 padded by 2), C1 … C5 have sizes 5, 6, 14, 16, 32, jumps
  * 1, 2, 2, 4, 4 and start −2 (LeCun et al. 1998: C5's units see the whole 32×32 field).
@@ -73,21 +114,11 @@ export function receptiveFields(config: SequentialConfig): ReceptiveField[] {
     )
   }
   const out: ReceptiveField[] = []
-  let r = [1, 1]
-  let j = [1, 1]
-  let start = [0, 0]
+  let field: Field = { r: [1, 1], j: [1, 1], start: [0, 0] }
   for (const info of infos) {
     if (info.type === 'flatten' || info.type === 'linear') break
-    const g: WindowGeometry | undefined = info.geometry
-    if (g !== undefined) {
-      const next = [0, 1].map((a) => {
-        const span = g.dilation[a] * (g.kernel[a] - 1) + 1
-        return { r: r[a] + (span - 1) * j[a], j: j[a] * g.stride[a], start: start[a] - g.padding[a] * j[a] }
-      })
-      r = next.map((v) => v.r)
-      j = next.map((v) => v.j)
-      start = next.map((v) => v.start)
-    }
+    field = compose(field, info)
+    const { r, j, start } = field
     out.push({
       index: info.index,
       type: info.type,
@@ -175,7 +206,8 @@ export interface MeasuredReceptiveField {
  *
  * The gradient is taken through a probe of the network on the float64 `reference` backend:
  * the same window geometry with every conv weight 1 and bias 0, max pooling replaced by
- * average pooling of the same window, and elementwise layers left out, at an input of ones.
+ * average pooling of the same window, elementwise layers left out and a residual block's two
+ * paths summed, at an input of ones.
  * Every path from an input pixel to the unit then carries a positive weight, so no
  * cancellation, dead ReLU or max-pool routing hides a pixel: the support is the geometric
  * receptive field, and its bounding box must equal {@link receptiveFieldBox}.
@@ -208,27 +240,38 @@ export function measureReceptiveField(
   }
   const [c, h, w] = config.inputShape
   const weights: Tensor[] = []
-  for (let i = 0; i <= options.layer; i++) {
-    const layer = config.layers[i]
-    const g = infos[i].geometry
-    if (layer.type === 'conv2d' && g !== undefined) {
-      weights.push(
-        ones([layer.outChannels, infos[i].inputShape[0], g.kernel[0], g.kernel[1]], { backend: reference }),
-      )
+  const onesConv = (o: number, inC: number, g: WindowGeometry): Tensor => {
+    const t = ones([o, inC, g.kernel[0], g.kernel[1]], { backend: reference })
+    weights.push(t)
+    return t
+  }
+  // the positive probe of one layer: ones for conv weights, average for every pooling, the
+  // sum of both paths for a residual block, nothing for elementwise layers
+  const probeLayer = (hidden: Tensor, info: LayerInfo): Tensor => {
+    const g = info.geometry
+    if (info.body !== undefined) {
+      const body = info.body.reduce(probeLayer, hidden)
+      const s = info.shortcut
+      const skip =
+        s?.geometry === undefined
+          ? hidden
+          : conv2d(hidden, onesConv(s.outputShape[0], s.inputShape[0], s.geometry), {
+              stride: s.geometry.stride,
+            })
+      return add(body, skip)
     }
+    if (g === undefined) return hidden
+    if (info.type === 'conv2d') {
+      return conv2d(hidden, onesConv(info.outputShape[0], info.inputShape[0], g), {
+        stride: g.stride,
+        padding: g.padding,
+        dilation: g.dilation,
+      })
+    }
+    return avgPool2d(hidden, { kernelSize: g.kernel, stride: g.stride, padding: g.padding })
   }
   const probe = (x: Tensor): Tensor => {
-    let hidden = x
-    let k = 0
-    for (let i = 0; i <= options.layer; i++) {
-      const g = infos[i].geometry
-      if (g === undefined) continue
-      if (infos[i].type === 'conv2d') {
-        hidden = conv2d(hidden, weights[k++], { stride: g.stride, padding: g.padding, dilation: g.dilation })
-      } else {
-        hidden = avgPool2d(hidden, { kernelSize: g.kernel, stride: g.stride, padding: g.padding })
-      }
-    }
+    const hidden = infos.slice(0, options.layer + 1).reduce(probeLayer, x)
     const [i, j] = options.unit
     return sum(slice(hidden, [0, channel, i, j]))
   }
