@@ -248,3 +248,43 @@ export function randomShift(
   }
   return fromArray(out, { shape: images.shape, backend: images.backend })
 }
+
+/**
+ * Splits a set into a training part and a held-out validation part (for early stopping and
+ * model selection, so the test set stays unseen): with a key, the images are shuffled by
+ * `permutation(key, N)` first; the validation part is the last `round(fraction·N)` of them.
+ *
+ * @param data - the set
+ * @param options - fraction in (0, 1), key (shuffle first when given)
+ * @returns `{ train, validation }`, new tensors (dispose them when done)
+ * @throws InvalidArgumentError when either part would be empty
+ * @example
+ * ```ts
+ * const { train, validation } = validationSplit(data, { fraction: 1 / 6, key: key(7) }) // 50000 / 10000
+ * ```
+ */
+export function validationSplit(
+  data: ImageDataset,
+  options: { readonly fraction: number; readonly key?: Key },
+): { train: ImageDataset; validation: ImageDataset } {
+  const op = 'validationSplit'
+  const n = checkDataset(op, 'data', data)
+  const { fraction } = options
+  const held = Math.round(fraction * n)
+  if (!(fraction > 0 && fraction < 1) || held < 1 || held >= n) {
+    throw new InvalidArgumentError(
+      op,
+      'fraction',
+      `must leave both parts non-empty (0 < fraction < 1 of ${n} images), got ${String(fraction)}`,
+    )
+  }
+  const order =
+    options.key === undefined ? Int32Array.from({ length: n }, (_, i) => i) : permutation(options.key, n)
+  const part = (indices: Int32Array): ImageDataset => {
+    const index = fromArray(indices, { backend: data.images.backend })
+    const result = { images: indexSelect(data.images, 0, index), labels: indexSelect(data.labels, 0, index) }
+    index.dispose()
+    return result
+  }
+  return { train: part(order.slice(0, n - held)), validation: part(order.slice(n - held)) }
+}

@@ -36,10 +36,12 @@ export {
   toImageDataset,
   epochBatches,
   randomShift,
+  validationSplit,
   type ImageDataset,
   type LabeledBytes,
   type ToImageDatasetOptions,
 } from './data'
+export { rotateImages, randomRotation, elasticField, elasticDistortion } from './augment'
 export {
   trainClassifier,
   evaluateClassifier,
@@ -47,6 +49,7 @@ export {
   type TrainProgress,
   type TrainOptions,
   type TrainResult,
+  type EarlyStopping,
   type EvaluateOptions,
   type Evaluation,
 } from './train'

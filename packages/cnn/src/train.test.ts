@@ -1,8 +1,8 @@
 import { cpu, fromArray, key, memoryStats, normalFloats, reference, type Tensor } from '@gen/core-tensor'
-import { cosineSchedule } from '@gen/core-tensor/optim'
+import { cosineSchedule, stepSchedule } from '@gen/core-tensor/optim'
 import { describe, expect, test } from 'vitest'
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint'
-import type { ImageDataset } from './data'
+import { type ImageDataset, validationSplit } from './data'
 import { lenet5Config } from './lenet'
 import { initSequential, type SequentialConfig } from './sequential'
 import { type Checkpoint, evaluateClassifier, trainClassifier, type TrainProgress } from './train'
@@ -141,5 +141,115 @@ describe('trainClassifier', () => {
     await expect(
       trainClassifier({ config: tiny, data, epochs: 1, batchSize: 8, key: key(0), resume: weightsOnly }),
     ).rejects.toThrow(/resume must hold the optimizer state/)
+  })
+})
+
+describe('training options: schedules, augmentation, early stopping', () => {
+  test('a step schedule reaches Adam: rate 0 after step 3 freezes the params at the 3-step result', async () => {
+    const data = randomSet(24, [1, 8, 8], 4)
+    const params = initSequential(tiny, { key: key(2), backend: reference })
+    const rates: number[] = []
+    const scheduled = await trainClassifier({
+      config: tiny,
+      params,
+      data,
+      epochs: 3,
+      batchSize: 8,
+      key: key(3),
+      logEvery: 1,
+      learningRate: stepSchedule({ initial: 0.01, stepSize: 3, gamma: 0 }),
+      onProgress: (p) => {
+        if (p.phase === 'train') rates.push(p.learningRate)
+      },
+    })
+    const constant = await trainClassifier({
+      config: tiny,
+      params,
+      data,
+      epochs: 1,
+      batchSize: 8,
+      key: key(3),
+      learningRate: 0.01,
+    })
+    // η(s) = 0.01·0^⌊s/3⌋ for steps s = 0..8
+    expect(rates).toEqual([0.01, 0.01, 0.01, 0, 0, 0, 0, 0, 0])
+    for (const layer of Object.keys(params)) {
+      expect(values(scheduled.params[layer].weight)).toEqual(values(constant.params[layer].weight))
+      expect(values(constant.params[layer].weight)).not.toEqual(values(params[layer].weight))
+    }
+  })
+
+  test('rotations and elastic distortions change the batches, keyed: two runs agree, and differ from a plain run', async () => {
+    const data = randomSet(16, [1, 8, 8], 4)
+    const params = initSequential(tiny, { key: key(2), backend: reference })
+    const run = (extra: object): Promise<number[]> =>
+      trainClassifier({ config: tiny, params, data, epochs: 1, batchSize: 8, key: key(5), ...extra }).then(
+        (r) => values(r.params['4'].weight),
+      )
+    const augmented = { maxRotation: 15, elastic: { alpha: 4, sigma: 2 } }
+    const [a, b, plain] = await Promise.all([run(augmented), run(augmented), run({})])
+    expect(a).toEqual(b)
+    expect(a).not.toEqual(plain)
+    await expect(run({ maxRotation: -2 })).rejects.toThrow(
+      /trainClassifier: maxRotation must be a finite number >= 0/,
+    )
+    await expect(run({ elastic: { alpha: 1, sigma: 0 } })).rejects.toThrow(
+      /elastic must have alpha >= 0 and sigma > 0/,
+    )
+  })
+
+  test('early stopping: memorising random labels raises the validation loss; it stops after `patience` and restores the best epoch', async () => {
+    const all = randomSet(48, [1, 8, 8], 4)
+    const { train, validation } = validationSplit(all, { fraction: 0.25, key: key(11) })
+    expect(train.labels.shape[0]).toBe(36)
+    expect(validation.labels.shape[0]).toBe(12)
+    const params = initSequential(tiny, { key: key(2), backend: reference })
+    const patience = 3
+    const result = await trainClassifier({
+      config: tiny,
+      params,
+      data: train,
+      evalData: validation,
+      epochs: 200,
+      batchSize: 12,
+      learningRate: 0.02,
+      key: key(6),
+      earlyStopping: { patience },
+    })
+    const losses = result.history.map((h) => h.evalLoss ?? Number.NaN)
+    const best = losses.indexOf(Math.min(...losses))
+    expect(result.stoppedEarly).toBe(true)
+    expect(result.bestEpoch).toBe(best)
+    // the last `patience` epochs came after the best and did not beat it
+    expect(result.history).toHaveLength(best + patience + 1)
+    // the returned parameters are the best epoch's: evaluating them gives its validation loss
+    expect(evaluateClassifier(tiny, result.params, validation).loss).toBeCloseTo(losses[best], 12)
+    expect(result.checkpoint.epoch).toBe(best + patience + 1)
+    await expect(
+      trainClassifier({
+        config: tiny,
+        params,
+        data: train,
+        epochs: 2,
+        key: key(0),
+        batchSize: 12,
+        earlyStopping: { patience: 1 },
+      }),
+    ).rejects.toThrow(/evalData must be given \(a validation split\) for early stopping/)
+  })
+
+  test('validationSplit: disjoint parts that together are the set', () => {
+    const all = randomSet(10, [1, 2, 2], 3)
+    const { train, validation } = validationSplit(all, { fraction: 0.3, key: key(1) })
+    const rows = (t: Tensor): string[] => {
+      const v = values(t)
+      return Array.from({ length: t.shape[0] }, (_, i) => v.slice(4 * i, 4 * i + 4).join(','))
+    }
+    const together = [...rows(train.images), ...rows(validation.images)].sort()
+    expect(together).toEqual(rows(all.images).sort())
+    expect(validation.labels.shape[0]).toBe(3)
+    expect(() => validationSplit(all, { fraction: 1 })).toThrow(
+      /validationSplit: fraction must leave both parts non-empty/,
+    )
   })
 })

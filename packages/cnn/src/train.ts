@@ -8,6 +8,7 @@ import {
   dispose,
   equal,
   fold,
+  fromArray,
   InvalidArgumentError,
   type Key,
   keep,
@@ -20,6 +21,7 @@ import {
 } from '@gen/core-tensor'
 import { crossEntropyWithLogits } from '@gen/core-tensor/nn'
 import { type AdamState, adam, applyUpdates, type LearningRate } from '@gen/core-tensor/optim'
+import { elasticDistortion, randomRotation } from './augment'
 import { checkDataset, epochBatches, type ImageDataset, randomShift } from './data'
 import {
   forwardSequential,
@@ -95,8 +97,18 @@ export interface TrainOptions {
   readonly key: Key
   /** Random shifts of up to this many pixels per axis (0: none). Default 0. */
   readonly maxShift?: number
-  /** Value shifted in at the borders by the augmentation. Default 0. */
+  /** Value shifted in at the borders by the augmentation (shifts, rotations, elastic). Default 0. */
   readonly shiftFill?: number
+  /** Random rotations of up to this many degrees either way ({@link randomRotation}). Default 0. */
+  readonly maxRotation?: number
+  /** Elastic distortions ({@link elasticDistortion}, Simard et al. 2003). Default none. */
+  readonly elastic?: { readonly alpha: number; readonly sigma: number }
+  /**
+   * Early stopping on `evalData` (hold out a validation split with `validationSplit`): stop
+   * when the monitored number has not improved by more than `minDelta` for `patience`
+   * epochs, and (by default) return the best epoch's parameters.
+   */
+  readonly earlyStopping?: EarlyStopping
   /** Steps between `'train'` progress reports. Default 100. */
   readonly logEvery?: number
   /** Called with the numbers (awaited when it returns a promise). */
@@ -113,6 +125,18 @@ export interface TrainOptions {
   readonly resume?: Checkpoint
 }
 
+/** Early stopping of {@link trainClassifier}. */
+export interface EarlyStopping {
+  /** Epochs without improvement before stopping (integer >= 1). */
+  readonly patience: number
+  /** What to watch: `'evalLoss'` (lower is better, default) or `'evalAccuracy'` (higher). */
+  readonly monitor?: 'evalLoss' | 'evalAccuracy'
+  /** An improvement must exceed this. Default 0. */
+  readonly minDelta?: number
+  /** Return the best epoch's parameters and batchNorm state instead of the last. Default true. */
+  readonly restoreBest?: boolean
+}
+
 /** What {@link trainClassifier} returns. */
 export interface TrainResult {
   /** The trained parameters. */
@@ -123,6 +147,10 @@ export interface TrainResult {
   readonly checkpoint: Checkpoint
   /** Every `'epoch'` report, in order. */
   readonly history: readonly TrainProgress[]
+  /** True when early stopping ended the run before `epochs`. */
+  readonly stoppedEarly: boolean
+  /** The epoch (0-based) with the best monitored number (early stopping only). */
+  readonly bestEpoch?: number
 }
 
 /** Options of {@link evaluateClassifier}. */
@@ -203,6 +231,51 @@ function checkCount(op: string, argument: string, value: unknown, min: number): 
   }
 }
 
+/** A copy of every tensor of a params or state tree (the training loop frees the originals). */
+function copyTree<T extends SequentialParams | SequentialState>(tree: T): T {
+  return Object.fromEntries(
+    Object.entries(tree).map(([name, leaves]) => [
+      name,
+      Object.fromEntries(
+        Object.entries(leaves as Record<string, Tensor | undefined>).flatMap(([k, t]) =>
+          t === undefined ? [] : [[k, fromArray(t.dataSync(), { shape: t.shape, backend: t.backend })]],
+        ),
+      ),
+    ]),
+  ) as T
+}
+
+/**
+ * The augmentation of one training batch, in the order shift, rotation, elastic distortion.
+ * The shift draws from `stepKey` itself (as before rotations existed, so old runs replay),
+ * the rotation from `fold(stepKey, 1)`, the distortion from `fold(stepKey, 2)`.
+ */
+function augmentBatch(
+  images: Tensor,
+  stepKey: Key,
+  options: {
+    readonly maxShift: number
+    readonly maxRotation: number
+    readonly elastic?: { readonly alpha: number; readonly sigma: number }
+    readonly fill: number
+  },
+): Tensor {
+  let x = images
+  const step = (next: Tensor): void => {
+    if (x !== images) x.dispose()
+    x = next
+  }
+  const { fill } = options
+  if (options.maxShift > 0) step(randomShift(x, { maxShift: options.maxShift, key: stepKey, fill }))
+  if (options.maxRotation > 0) {
+    step(randomRotation(x, { maxDegrees: options.maxRotation, key: fold(stepKey, 1), fill }))
+  }
+  if (options.elastic !== undefined) {
+    step(elasticDistortion(x, { ...options.elastic, key: fold(stepKey, 2), fill }))
+  }
+  return x
+}
+
 /**
  * Trains a sequential classifier by minibatch Adam (Kingma & Ba 2015) on the mean
  * cross-entropy `ℓ = −(1/B) Σ_i log softmax(f(x_i))_{y_i}` (LeCun et al. 1998 trained
@@ -213,9 +286,15 @@ function checkCount(op: string, argument: string, value: unknown, min: number): 
  * k_dropout] = split(key, 3)`. A run resumed from a checkpoint of step s therefore continues
  * exactly as the uninterrupted run would have.
  *
+ * Augmentation (each optional): random shifts (`maxShift`), rotations (`maxRotation`) and
+ * elastic distortions (`elastic`). The learning rate may be any schedule of the step
+ * (`stepSchedule`, `cosineSchedule`, `warmupCosineSchedule` from `@gen/core-tensor/optim`).
+ * Early stopping watches `evalData` after each epoch (Prechelt 1998, "Early stopping — but
+ * when?"); give it a validation split, not the test set.
+ *
  * @param options - config, params, data, evalData, epochs, batchSize (64), learningRate
- *   (1e-3 or a schedule), key, maxShift (0), logEvery (100), onProgress, checkpointEvery,
- *   onCheckpoint, resume
+ *   (1e-3 or a schedule), key, maxShift (0), maxRotation (0), elastic, earlyStopping,
+ *   logEvery (100), onProgress, checkpointEvery, onCheckpoint, resume
  * @returns the trained params and state, the last checkpoint and the per-epoch reports
  * @throws InvalidArgumentError for epochs below 1, a bad batch size, or a resume checkpoint
  *   of another network
@@ -255,6 +334,48 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
     )
   }
   if (options.checkpointEvery !== undefined) checkCount(op, 'checkpointEvery', options.checkpointEvery, 1)
+  const maxRotation = options.maxRotation ?? 0
+  if (!(Number.isFinite(maxRotation) && maxRotation >= 0)) {
+    throw new InvalidArgumentError(
+      op,
+      'maxRotation',
+      `must be a finite number >= 0, got ${String(maxRotation)}`,
+    )
+  }
+  const { elastic, earlyStopping } = options
+  if (elastic !== undefined && !(elastic.alpha >= 0 && elastic.sigma > 0)) {
+    throw new InvalidArgumentError(
+      op,
+      'elastic',
+      `must have alpha >= 0 and sigma > 0, got ${JSON.stringify(elastic)}`,
+    )
+  }
+  if (earlyStopping !== undefined) {
+    if (evalData === undefined) {
+      throw new InvalidArgumentError(
+        op,
+        'evalData',
+        'must be given (a validation split) for early stopping, got undefined',
+      )
+    }
+    checkCount(op, 'earlyStopping.patience', earlyStopping.patience, 1)
+    const monitor = earlyStopping.monitor ?? 'evalLoss'
+    if (monitor !== 'evalLoss' && monitor !== 'evalAccuracy') {
+      throw new InvalidArgumentError(
+        op,
+        'earlyStopping.monitor',
+        `must be 'evalLoss' or 'evalAccuracy', got ${JSON.stringify(monitor)}`,
+      )
+    }
+    const minDelta = earlyStopping.minDelta ?? 0
+    if (!(Number.isFinite(minDelta) && minDelta >= 0)) {
+      throw new InvalidArgumentError(
+        op,
+        'earlyStopping.minDelta',
+        `must be a finite number >= 0, got ${String(minDelta)}`,
+      )
+    }
+  }
   const stepsPerEpoch = Math.floor(n / batchSize)
   const optimizer = adam({ learningRate })
   const rateAt = (step: number): number =>
@@ -328,6 +449,8 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
   }
   const lossAndGrad = valueAndGrad(lossOf)
 
+  let best: { value: number; epoch: number; params: SequentialParams; state: SequentialState } | undefined
+  let stoppedEarly = false
   const start = performance.now()
   let lastReport = start
   let sinceLoss = 0
@@ -384,10 +507,12 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
     epochTotals.start = performance.now()
     for (let b = step - epoch * stepsPerEpoch; b < stepsPerEpoch; b++) {
       const batch = batches[b]
-      const x =
-        maxShift > 0
-          ? randomShift(batch.images, { maxShift, key: fold(shiftKey, step), fill: options.shiftFill })
-          : batch.images
+      const x = augmentBatch(batch.images, fold(shiftKey, step), {
+        maxShift,
+        maxRotation,
+        elastic,
+        fill: options.shiftFill ?? 0,
+      })
       const out: { state?: SequentialState; correct?: number } = {}
       const result = tidy(() => {
         const { value, grads } = lossAndGrad(params, x, batch.labels, {
@@ -450,6 +575,29 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
     sinceLoss = 0
     sinceCorrect = 0
     sinceSteps = 0
+    if (earlyStopping !== undefined && evaluation !== undefined) {
+      const higher = earlyStopping.monitor === 'evalAccuracy'
+      const value = higher ? evaluation.accuracy : evaluation.loss
+      const delta = earlyStopping.minDelta ?? 0
+      if (best === undefined || (higher ? value > best.value + delta : value < best.value - delta)) {
+        if (best !== undefined) dispose([best.params, best.state])
+        best = { value, epoch, params: copyTree(params), state: copyTree(state) }
+      } else if (epoch - best.epoch >= earlyStopping.patience) {
+        stoppedEarly = epoch < epochs - 1
+        break
+      }
+    }
   }
-  return { params, state, checkpoint: snapshot(), history }
+  if (best !== undefined && (earlyStopping?.restoreBest ?? true)) {
+    return {
+      params: best.params,
+      state: best.state,
+      checkpoint: snapshot(),
+      history,
+      stoppedEarly,
+      bestEpoch: best.epoch,
+    }
+  }
+  if (best !== undefined) dispose([best.params, best.state])
+  return { params, state, checkpoint: snapshot(), history, stoppedEarly, bestEpoch: best?.epoch }
 }
