@@ -95,6 +95,16 @@ export {
   type AnnealingOptions,
   type AnnealingResult,
 } from './anneal'
+export { overlap, overlapExperiment, type OverlapOptions, type OverlapPoint } from './overlap'
+export {
+  spinCorrelation,
+  fourierSusceptibility,
+  secondMomentLength,
+  correlationLength,
+  type CorrelationOptions,
+  type CorrelationResult,
+} from './correlation'
+export { clusterStatistics, type ClusterStatistics, type ClusterStatisticsOptions } from './clusters'
 export { binderCrossing, type BinderCrossing } from './crossing'
 export {
   packSpins,

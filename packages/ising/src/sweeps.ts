@@ -282,6 +282,11 @@ export interface ClusterOptions {
   rng: Xoshiro128
   /** Scratch arrays from {@link clusterWorkspace}; allocated per call when absent. */
   workspace?: ClusterWorkspace
+  /**
+   * Swendsen–Wang only: an Int32Array of length >= N that receives the size of every cluster
+   * in its first `clusters` entries (the return value), for cluster-size statistics.
+   */
+  clusterSizes?: Int32Array
 }
 
 function workspaceFor(op: string, model: IsingModel, options: ClusterOptions): ClusterWorkspace {
@@ -393,6 +398,14 @@ export function swendsenWangSweep(model: IsingModel, spins: Int8Array, options: 
   const { stack, mark: parent } = workspaceFor(op, model, options)
   const { beta, rng } = options
   const n = model.size
+  const sizes = options.clusterSizes
+  if (sizes !== undefined && (!(sizes instanceof Int32Array) || sizes.length < n)) {
+    throw new InvalidArgumentError(
+      op,
+      'clusterSizes',
+      `must be an Int32Array of length >= ${n}, got ${String((sizes as unknown as Int32Array | null)?.length)}`,
+    )
+  }
   for (let i = 0; i < n; i++) parent[i] = i
   const { bondI, bondJ, bondCoupling } = model
   for (let b = 0; b < bondI.length; b++) {
@@ -419,6 +432,13 @@ export function swendsenWangSweep(model: IsingModel, spins: Int8Array, options: 
     stack[i] = rng.nextFloat() < p ? -1 : 1
   }
   for (let i = 0; i < n; i++) spins[i] *= stack[find(parent, i)]
+  if (sizes !== undefined) {
+    // Sizes by root, then compacted in site order: entry c <= i is written only after it was read.
+    sizes.fill(0, 0, n)
+    for (let i = 0; i < n; i++) sizes[parent[i]]++
+    let c = 0
+    for (let i = 0; i < n; i++) if (parent[i] === i) sizes[c++] = sizes[i]
+  }
   // Leave the marks zeroed, as wolffStep expects, so one workspace serves both updates.
   parent.fill(0)
   return clusters

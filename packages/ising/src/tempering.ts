@@ -132,6 +132,41 @@ export function parallelTempering(
       "must not be 'kawasaki' (swaps between replicas of different M leave the fixed-M ensemble), got 'kawasaki'",
     )
   }
+  const chain = temperingChain(
+    model,
+    { temperatures: temps, key: options.key, sweeps, algorithm, start: options.start },
+    op,
+  )
+  for (let t = 0; t < therm; t++) chain.round(-1)
+  for (let t = 0; t < sweeps; t++) chain.round(t)
+  return chain.result(options.bins ?? 32)
+}
+
+/** A parallel-tempering ensemble advanced one round at a time (internal: {@link parallelTempering}, the overlap experiment). */
+export interface TemperingChain {
+  /** One round: every replica updated, then the even and odd swaps; `t >= 0` records measurement `t`. */
+  round(t: number): void
+  /** The configuration now at temperature k (live, not a copy). */
+  configurationAt(k: number): Int8Array
+  /** The measured result after `sweeps` recorded rounds. */
+  result(bins: number): ParallelTemperingResult
+}
+
+/** Builds a {@link TemperingChain}; options are already validated. */
+export function temperingChain(
+  model: IsingModel,
+  options: {
+    temperatures: readonly number[]
+    key: Key
+    sweeps: number
+    algorithm: Algorithm
+    start: ParallelTemperingOptions['start']
+  },
+  op: string,
+): TemperingChain {
+  const temps = options.temperatures
+  const sweeps = options.sweeps
+  const algorithm = options.algorithm
   const K = temps.length
   const betas = temps.map((T) => 1 / T)
   const keys = split(options.key, 2 * K + 1)
@@ -191,10 +226,7 @@ export function parallelTempering(
       mags[k][t] = magnetisation(model, replicas[at[k]])
     }
   }
-  for (let t = 0; t < therm; t++) round(-1)
-  for (let t = 0; t < sweeps; t++) round(t)
-  const bins = options.bins ?? 32
-  return {
+  const result = (bins: number): ParallelTemperingResult => ({
     temperatures: temps.slice(),
     observables: temps.map((T, k) =>
       measureObservables(energies[k], mags[k], { size: model.size, temperature: T, bins }),
@@ -207,5 +239,6 @@ export function parallelTempering(
     roundTrips,
     replicaAt: at.slice(),
     spins: temps.map((_, k) => replicas[at[k]].slice()),
-  }
+  })
+  return { round, configurationAt: (k) => replicas[at[k]], result }
 }
