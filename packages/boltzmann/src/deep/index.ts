@@ -33,3 +33,22 @@ export {
   type TrainRbmOptions,
   type TrainRbmResult,
 } from './train-rbm'
+export {
+  initGaussianRbm,
+  createGaussianRbm,
+  gaussianRbmEnergy,
+  gaussianRbmFreeEnergy,
+  gaussianRbmHiddenProbabilities,
+  gaussianRbmVisibleMean,
+  gaussianRbmLogPartition,
+  gaussianRbmLogDensity,
+  gaussianRbmExactGradient,
+  gaussianRbmGibbsSample,
+  gaussianRbmExactSamples,
+  gaussianRbmContrastiveDivergence,
+  type GaussianRbm,
+  type GaussianRbmGradient,
+  type InitGaussianRbmOptions,
+  type GaussianRbmSamplingOptions,
+} from './gaussian-rbm'
+export { trainGaussianRbm, type TrainGaussianRbmOptions } from './train-gaussian-rbm'
