@@ -38,8 +38,12 @@ export interface TsneOptions {
   readonly theta?: number
   /** Gradient-descent iterations (default 1000). */
   readonly iterations?: number
-  /** Step size η (default 200, as in the papers). */
-  readonly learningRate?: number
+  /**
+   * Step size η, or `'auto'` (the default): η = max(n / (4 α), 50) with α the early
+   * exaggeration (Belkina et al. 2019, as scikit-learn does). The papers' fixed η = 200 makes
+   * small sets (under ~1000 points) oscillate.
+   */
+  readonly learningRate?: number | 'auto'
   /** Factor α on P during the first `exaggerationIterations` (default 12). */
   readonly earlyExaggeration?: number
   /** Iterations with exaggeration, and with the initial momentum (default 250). */
@@ -217,7 +221,10 @@ function settings(op: string, o: TsneOptions, n: number): Settings {
     method,
     theta,
     iterations: integer('iterations', o.iterations ?? 1000, 0),
-    learningRate: positive('learningRate', o.learningRate ?? 200),
+    learningRate:
+      (o.learningRate ?? 'auto') === 'auto'
+        ? Math.max(n / (4 * earlyExaggeration), 50)
+        : positive('learningRate', o.learningRate as number),
     earlyExaggeration,
     exaggerationIterations: integer('exaggerationIterations', o.exaggerationIterations ?? 250, 0),
     momentum,
