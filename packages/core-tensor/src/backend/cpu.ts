@@ -6,9 +6,17 @@ import {
   conv2dHost,
   type HostConvMath,
 } from './conv-kernel'
-import { gemmScratch, sgemm } from './cpu-matmul'
+import { binaryStrided, gatherStrided, whereStrided } from './cpu-elementwise'
 import { HostBackend, binaryFunctions, binaryOutDType, unaryFunctions } from './host'
-import type { BackendV1, BinaryOp, BufferHandle, Conv2dParams, StridedView, UnaryOp } from './spec'
+import type {
+  BackendV1,
+  BinaryOp,
+  BufferHandle,
+  Conv2dParams,
+  StridedView,
+  TypedArray,
+  UnaryOp,
+} from './spec'
 import { isContiguous, sizeOf, stridedOffsets } from './strided'
 
 /** Unrolled loops for the hot elementwise ops on contiguous float data. */
@@ -58,6 +66,27 @@ function binaryLoop(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32
   }
 }
 
+/**
+ * How the matmul kernel reads a `rows x cols` strided matrix in place: row-major with leading
+ * dimension `ld` (unit column stride), or as the transpose of a row-major `cols x rows` matrix
+ * (unit row stride: a `transpose` view). Null when neither holds (broadcast or reversed dims).
+ * A dim of size 1 has no meaningful stride and never disqualifies a layout.
+ */
+function matrixLayout(
+  rows: number,
+  cols: number,
+  rowStride: number,
+  colStride: number,
+): { transpose: boolean; ld: number } | null {
+  if ((cols <= 1 || colStride === 1) && (rows <= 1 || rowStride >= cols)) {
+    return { transpose: false, ld: rows <= 1 ? cols : rowStride }
+  }
+  if ((rows <= 1 || rowStride === 1) && (cols <= 1 || colStride >= rows)) {
+    return { transpose: true, ld: cols <= 1 ? rows : colStride }
+  }
+  return null
+}
+
 /** The conv kernels' GEMM: the WebAssembly SIMD matmul (`matmulF32`). */
 const wasmMath: HostConvMath<Float32Array> = {
   gemm: (a, b, out, { m, n, k, aOffset, transposeA, transposeB }) =>
@@ -67,7 +96,8 @@ const wasmMath: HostConvMath<Float32Array> = {
 
 /**
  * The fast float32 CPU backend: contiguous fast paths for elementwise ops, a broadcast fast
- * path for `x op row` patterns, and a packed, cache-blocked matmul (see cpu-matmul.ts).
+ * path for `x op row` patterns, and the WebAssembly SIMD matmul (`matmulF32`, which reads
+ * transposed views in place and falls back to blocked JavaScript without SIMD).
  */
 class CpuBackend extends HostBackend {
   readonly fused = {
@@ -114,41 +144,46 @@ class CpuBackend extends HostBackend {
   }
 
   override binary(op: BinaryOp, a: StridedView, b: StridedView): BufferHandle {
+    if (a.buffer.dtype !== 'float32') return super.binary(op, a, b)
     const dtype = binaryOutDType(op, a.buffer.dtype)
-    if (dtype !== 'float32') return super.binary(op, a, b)
     const size = sizeOf(a.shape)
-    const out = new Float32Array(size)
-    const aContig = isContiguous(a.shape, a.strides)
-    const bContig = isContiguous(b.shape, b.strides)
-    if (aContig && bContig) {
+    const out = this.newArray(dtype, size)
+    if (isContiguous(a.shape, a.strides) && isContiguous(b.shape, b.strides)) {
       const av = this.gatherView(a) as Float32Array
       const bv = this.gatherView(b) as Float32Array
-      if (binaryLoop(op, av, bv, out)) return this.wrap(dtype, out)
-      const f = binaryFunctions[op]
-      for (let i = 0; i < size; i++) out[i] = f(av[i], bv[i])
-      return this.wrap(dtype, out)
+      if (dtype === 'float32' && binaryLoop(op, av, bv, out as Float32Array)) return this.wrap(dtype, out)
     }
-    // General strided case: walk offsets without materialising either operand.
-    const ad = this.dataOf(a.buffer)
-    const bd = this.dataOf(b.buffer)
-    const ao = stridedOffsets(a.shape, a.strides, a.offset)
-    const bo = stridedOffsets(b.shape, b.strides, b.offset)
-    switch (op) {
-      case 'add':
-        for (let i = 0; i < size; i++) out[i] = ad[ao[i]] + bd[bo[i]]
-        break
-      case 'sub':
-        for (let i = 0; i < size; i++) out[i] = ad[ao[i]] - bd[bo[i]]
-        break
-      case 'mul':
-        for (let i = 0; i < size; i++) out[i] = ad[ao[i]] * bd[bo[i]]
-        break
-      default: {
-        const f = binaryFunctions[op]
-        for (let i = 0; i < size; i++) out[i] = f(ad[ao[i]], bd[bo[i]])
-      }
-    }
+    // Strided operands (scalars and rows broadcast by stride 0, transposed views): walk runs
+    // of the innermost dim without materialising either operand.
+    binaryStrided(op, binaryFunctions[op], {
+      shape: a.shape,
+      a: { data: this.dataOf(a.buffer), strides: a.strides, offset: a.offset },
+      b: { data: this.dataOf(b.buffer), strides: b.strides, offset: b.offset },
+      out,
+    })
     return this.wrap(dtype, out)
+  }
+
+  override where(cond: StridedView, a: StridedView, b: StridedView): BufferHandle {
+    const out = this.newArray(a.buffer.dtype, sizeOf(a.shape))
+    whereStrided({
+      shape: a.shape,
+      cond: { data: this.dataOf(cond.buffer), strides: cond.strides, offset: cond.offset },
+      a: { data: this.dataOf(a.buffer), strides: a.strides, offset: a.offset },
+      b: { data: this.dataOf(b.buffer), strides: b.strides, offset: b.offset },
+      out,
+    })
+    return this.wrap(a.buffer.dtype, out)
+  }
+
+  /** As the host's, but a strided view is copied run by run instead of via an offset table. */
+  protected override gatherView(x: StridedView): TypedArray {
+    const src = this.dataOf(x.buffer)
+    const size = sizeOf(x.shape)
+    if (isContiguous(x.shape, x.strides)) return src.subarray(x.offset, x.offset + size)
+    const out = this.newArray(x.buffer.dtype, size)
+    gatherStrided(src, x, out)
+    return out
   }
 
   /** A view's values in logical order (no copy when contiguous) with its shape. */
@@ -184,24 +219,35 @@ class CpuBackend extends HostBackend {
       return this.wrap(dtype, out)
     }
     const out = new Float32Array(batches * m * n)
-    const scratch = gemmScratch(n)
+    if (m === 0 || n === 0) return this.wrap(dtype, out)
+    let af = ad as Float32Array
+    let bf = bd as Float32Array
+    let aIs = matrixLayout(m, k, a.strides[rank - 2], a.strides[rank - 1])
+    let bIs = matrixLayout(k, n, b.strides[rank - 2], b.strides[rank - 1])
+    // A view the kernel cannot read in place (a broadcast row, negative steps) is copied once.
+    if (aIs === null) {
+      af = this.gatherView(a) as Float32Array
+      aIs = { transpose: false, ld: k }
+      for (let p = 0; p < batches; p++) aBase[p] = p * m * k
+    }
+    if (bIs === null) {
+      bf = this.gatherView(b) as Float32Array
+      bIs = { transpose: false, ld: n }
+      for (let p = 0; p < batches; p++) bBase[p] = p * k * n
+    }
     for (let p = 0; p < batches; p++) {
-      sgemm(
-        { m, n, k },
-        {
-          data: ad as Float32Array,
-          offset: aBase[p],
-          rowStride: a.strides[rank - 2],
-          colStride: a.strides[rank - 1],
-        },
-        {
-          data: bd as Float32Array,
-          offset: bBase[p],
-          rowStride: b.strides[rank - 2],
-          colStride: b.strides[rank - 1],
-        },
-        { data: out, offset: p * m * n, scratch },
-      )
+      matmulF32(af, bf, out, {
+        m,
+        n,
+        k,
+        transposeA: aIs.transpose,
+        lda: aIs.ld,
+        offsetA: aBase[p],
+        transposeB: bIs.transpose,
+        ldb: bIs.ld,
+        offsetB: bBase[p],
+        offsetC: p * m * n,
+      })
     }
     return this.wrap(dtype, out)
   }
