@@ -78,3 +78,12 @@ export {
   type FeatureOptions,
   type GaussianFit,
 } from './metrics'
+export {
+  firstLayerFilters,
+  featureMaps,
+  misclassified,
+  saliencyMaps,
+  effectiveReceptiveField,
+  type PixelBatch,
+  type Misclassified,
+} from './visualize'
