@@ -105,6 +105,9 @@ export {
   type CorrelationResult,
 } from './correlation'
 export { clusterStatistics, type ClusterStatistics, type ClusterStatisticsOptions } from './clusters'
+export { detectEquilibration, type Equilibration } from './equilibration'
+export { quench, type QuenchOptions, type QuenchResult } from './quench'
+export { findGroundState, type GroundStateSearch, type GroundStateSearchOptions } from './groundstate'
 export { binderCrossing, type BinderCrossing } from './crossing'
 export {
   packSpins,
