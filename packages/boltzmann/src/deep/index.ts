@@ -52,3 +52,16 @@ export {
   type GaussianRbmSamplingOptions,
 } from './gaussian-rbm'
 export { trainGaussianRbm, type TrainGaussianRbmOptions } from './train-gaussian-rbm'
+export {
+  createDbn,
+  transposeRbm,
+  trainDbn,
+  dbnSample,
+  dbnLogProbability,
+  dbnLowerBound,
+  type Dbn,
+  type DbnLayerOptions,
+  type TrainDbnOptions,
+  type DbnSampleOptions,
+  type DbnLowerBoundOptions,
+} from './dbn'
