@@ -2,7 +2,7 @@
 export { toMatrix, type Matrix, type MatrixInput } from './matrix'
 export { squaredDistanceMatrix, nearestNeighbors, type Neighbors, type DistanceOptions } from './distances'
 export { symmetricEigen, type SymmetricEigen, type SymmetricEigenOptions } from './symmetric-eigen'
-export { pca, pcaFit, pcaTransform, type PcaModel, type PcaOptions } from './pca'
+export { pca, pcaFit, pcaTransform, pcaInverseTransform, type PcaModel, type PcaOptions } from './pca'
 export {
   conditionalAffinities,
   jointAffinities,

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, key, normalFloats, reference } from '@gen/core-tensor'
 import { expect, test } from 'vitest'
-import { pca, pcaFit, pcaTransform } from './pca'
+import { pca, pcaFit, pcaInverseTransform, pcaTransform } from './pca'
 import { symmetricEigen } from './symmetric-eigen'
 
 // correlated 4-D data: x = A z, z ~ N(0, I)
@@ -71,13 +71,20 @@ test('scores are centred with the explained variances, and all components recons
     expect(s / 40).toBeCloseTo(0, 12)
     expect(s2 / 39).toBeCloseTo(model.explainedVariance[j], 11)
   }
+  const back = pcaInverseTransform(model, z)
+  back.data.forEach((v, k) => expect(v).toBeCloseTo(x.data[k], 11))
+  // with fewer axes the reconstruction is the projection: its residual is orthogonal to the axes
+  const two = pcaFit(x, { components: 2, backend: reference })
+  const partial = pcaInverseTransform(two, pcaTransform(two, x, { backend: reference }))
   for (let i = 0; i < 40; i++) {
-    for (let c = 0; c < 4; c++) {
-      let back = model.mean[c]
-      for (let j = 0; j < 4; j++) back += z.data[i * 4 + j] * model.components.data[j * 4 + c]
-      expect(back).toBeCloseTo(x.data[i * 4 + c], 11)
+    for (let j = 0; j < 2; j++) {
+      let dot = 0
+      for (let c = 0; c < 4; c++)
+        dot += (x.data[i * 4 + c] - partial.data[i * 4 + c]) * two.components.data[j * 4 + c]
+      expect(dot).toBeCloseTo(0, 11)
     }
   }
+  expect(() => pcaInverseTransform(two, z)).toThrow(/z must have the model's 2 columns, got 4/)
 })
 
 test('the float32 cpu backend agrees with the float64 reference to float32 precision', () => {

@@ -130,6 +130,42 @@ export function pcaTransform(model: PcaModel, x: MatrixInput, options: { backend
 }
 
 /**
+ * Maps scores back to the data space: x̂ = mean + z W, the best rank-k reconstruction in the
+ * least-squares sense (Eckart and Young 1936). With the latent tools this makes PCA a linear
+ * decoder: a `latentGrid` scaled by √λ decodes to pictures of the principal directions.
+ *
+ * Shapes: z [n, k] → [n, d].
+ *
+ * @param model - from {@link pcaFit}
+ * @param z - scores with the model's k columns
+ * @returns the reconstructions [n, d], float64
+ * @throws InvalidArgumentError when z's column count differs from the model's k
+ * @example
+ * ```ts
+ * const back = pcaInverseTransform(model, pcaTransform(model, x)) // x projected on the k axes
+ * ```
+ */
+export function pcaInverseTransform(model: PcaModel, z: MatrixInput): Matrix {
+  const op = 'pcaInverseTransform'
+  const scores = toMatrix(op, 'z', z)
+  const [n, k] = scores.shape
+  const [kModel, d] = model.components.shape
+  if (k !== kModel)
+    throw new InvalidArgumentError(op, 'z', `must have the model's ${kModel} columns, got ${k}`)
+  const out = new Float64Array(n * d)
+  const w = model.components.data
+  for (let i = 0; i < n; i++) {
+    const row = out.subarray(i * d, (i + 1) * d)
+    row.set(model.mean)
+    for (let j = 0; j < k; j++) {
+      const zij = scores.data[i * k + j]
+      for (let c = 0; c < d; c++) row[c] += zij * w[j * d + c]
+    }
+  }
+  return { data: out, shape: [n, d] }
+}
+
+/**
  * PCA in one call: fit on `x` and project `x`, the same calling convention as {@link tsne}
  * and {@link umap}.
  *
