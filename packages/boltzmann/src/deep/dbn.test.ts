@@ -1,6 +1,6 @@
 import { fold, key, normalFloats } from '@gen/core-tensor'
 import { describe, expect, test } from 'vitest'
-import { initRbm, rbmLogLikelihood, rbmLogPartition, rbmLogProbability, trainRbm, type Rbm } from '../index'
+import { initRbm, rbmLogLikelihood, rbmLogPartition, rbmLogProbability, type Rbm } from '../index'
 import {
   createDbn,
   dbnLogProbability,
