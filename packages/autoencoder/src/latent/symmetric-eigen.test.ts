@@ -44,7 +44,7 @@ describe.each(['tridiagonal', 'jacobi'] as const)('symmetricEigen (%s)', (method
     })
   })
 
-  test.each([1, 2, 5, 17, 40])('random symmetric %i×%i: A v = λ v, V orthonormal, Σλ = trace', (n) => {
+  test.each([1, 2, 5, 17, 40])('random symmetric n = %i: A v = λ v, V orthonormal, Σλ = trace', (n) => {
     const a = randomSymmetric(n, 100 + n)
     const { values, vectors } = symmetricEigen({ data: a, shape: [n, n] }, { method })
     const v = vectors.data

@@ -13,7 +13,7 @@
 import { InvalidArgumentError, checkOptions } from '@gen/core-tensor'
 import type { SparseRows } from './affinities'
 import { toMatrix, type MatrixInput } from './matrix'
-import { buildSpaceTree } from './space-tree'
+import { buildSpaceTree, type SpaceTree } from './space-tree'
 
 /** Options of {@link tsneGradient}. */
 export interface TsneGradientOptions {
@@ -230,21 +230,26 @@ export function barnesHutGradient(y: Float64Array, problem: BarnesHutProblem, ou
     }
   }
   const tree = buildSpaceTree(y, n, dims)
-  const { centerOfMass, count, firstChild, halfWidth, point, next } = tree
+  const repulsion = new Float64Array(n * dims)
+  const z = dims === 2 ? treeRepulsion2d(y, tree, theta, repulsion) : treeRepulsion(y, tree, theta, repulsion)
+  for (let k = 0; k < n * dims; k++) out[k] = 4 * (exaggeration * attraction[k] - repulsion[k] / z)
+  return z
+}
+
+/** Σ_i Z_i and F_rep,i for any dims (1 to 3), one depth-first walk per point. */
+function treeRepulsion(y: Float64Array, tree: SpaceTree, theta: number, repulsion: Float64Array): number {
+  const { dims, centerOfMass, count, firstChild, halfWidth, point, next } = tree
+  const n = next.length
   const children = 1 << dims
   const stack = new Int32Array(maxStack(children))
-  const repulsion = new Float64Array(n * dims)
   const theta2 = theta * theta
   const diff = new Float64Array(dims)
   let z = 0
   for (let i = 0; i < n; i++) {
-    let zi = 0
     let sp = 0
     stack[sp++] = 0
     while (sp > 0) {
       const node = stack[--sp]
-      const cnt = count[node]
-      if (cnt === 0) continue
       if (firstChild[node] < 0) {
         for (let q = point[node]; q >= 0; q = next[q]) {
           if (q === i) continue
@@ -254,7 +259,7 @@ export function barnesHutGradient(y: Float64Array, problem: BarnesHutProblem, ou
             d2 += diff[c] * diff[c]
           }
           const w = 1 / (1 + d2)
-          zi += w
+          z += w
           const ww = w * w
           for (let c = 0; c < dims; c++) repulsion[i * dims + c] += ww * diff[c]
         }
@@ -267,18 +272,71 @@ export function barnesHutGradient(y: Float64Array, problem: BarnesHutProblem, ou
       }
       const side = 2 * halfWidth[node]
       if (side * side < theta2 * d2) {
+        const cnt = count[node]
         const w = 1 / (1 + d2)
-        zi += cnt * w
+        z += cnt * w
         const mult = cnt * w * w
         for (let c = 0; c < dims; c++) repulsion[i * dims + c] += mult * diff[c]
       } else {
         const first = firstChild[node]
-        for (let k = 0; k < children; k++) stack[sp++] = first + k
+        for (let k = 0; k < children; k++) if (count[first + k] > 0) stack[sp++] = first + k
       }
     }
-    z += zi
   }
-  for (let k = 0; k < n * dims; k++) out[k] = 4 * (exaggeration * attraction[k] - repulsion[k] / z)
+  return z
+}
+
+/** {@link treeRepulsion} unrolled for the common 2-D case (a quadtree). */
+function treeRepulsion2d(y: Float64Array, tree: SpaceTree, theta: number, repulsion: Float64Array): number {
+  const { centerOfMass, count, firstChild, halfWidth, point, next } = tree
+  const n = next.length
+  const stack = new Int32Array(maxStack(4))
+  const theta2 = theta * theta
+  let z = 0
+  for (let i = 0; i < n; i++) {
+    const y0 = y[2 * i]
+    const y1 = y[2 * i + 1]
+    let r0 = 0
+    let r1 = 0
+    let sp = 0
+    stack[sp++] = 0
+    while (sp > 0) {
+      const node = stack[--sp]
+      if (firstChild[node] < 0) {
+        for (let q = point[node]; q >= 0; q = next[q]) {
+          if (q === i) continue
+          const d0 = y0 - y[2 * q]
+          const d1 = y1 - y[2 * q + 1]
+          const w = 1 / (1 + d0 * d0 + d1 * d1)
+          z += w
+          const ww = w * w
+          r0 += ww * d0
+          r1 += ww * d1
+        }
+        continue
+      }
+      const d0 = y0 - centerOfMass[2 * node]
+      const d1 = y1 - centerOfMass[2 * node + 1]
+      const d2 = d0 * d0 + d1 * d1
+      const side = 2 * halfWidth[node]
+      if (side * side < theta2 * d2) {
+        const cnt = count[node]
+        const w = 1 / (1 + d2)
+        z += cnt * w
+        const mult = cnt * w * w
+        r0 += mult * d0
+        r1 += mult * d1
+      } else {
+        const first = firstChild[node]
+        if (count[first] > 0) stack[sp++] = first
+        if (count[first + 1] > 0) stack[sp++] = first + 1
+        if (count[first + 2] > 0) stack[sp++] = first + 2
+        if (count[first + 3] > 0) stack[sp++] = first + 3
+      }
+    }
+    repulsion[2 * i] = r0
+    repulsion[2 * i + 1] = r1
+  }
   return z
 }
 

@@ -23,7 +23,8 @@ describe.each(['exact', 'barnes-hut'] as const)('tsne (%s)', (method) => {
       onProgress: (p) => progress.push(p),
     })
     expect(result.embedding.shape).toEqual([n, 2])
-    expect(knnAccuracy(result.embedding, labels, { k: 5 })).toBe(1)
+    // a random layout scores 1/3; one point stuck in a wrong cluster (it happens, by chance) costs 0.011
+    expect(knnAccuracy(result.embedding, labels, { k: 5 })).toBeGreaterThanOrEqual(0.97)
     expect(trustworthiness(x, result.embedding, { k: 5 })).toBeGreaterThan(0.9)
     expect(progress.map((p) => p.iteration)).toEqual([50, 100, 150, 200, 250, 300, 350, 400])
     expect(progress.at(-1)?.klDivergence).toBe(result.klDivergence)
