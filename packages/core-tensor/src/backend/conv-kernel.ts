@@ -204,6 +204,10 @@ export function conv2dHost<TArray extends FloatArray>(
   const { og, k, nl } = geo
   const out = math.alloc(geo.n * geo.o * geo.l)
   if (nl === 0 || og === 0) return out
+  if (geo.l >= PER_SAMPLE_COLUMNS) {
+    conv2dPerSample(geo, { x: x.data, w: w.data, out }, math)
+    return out
+  }
   const cols = math.alloc(k * nl)
   const tmp = math.alloc(og * nl)
   for (let g = 0; g < params.groups; g++) {
@@ -212,6 +216,35 @@ export function conv2dHost<TArray extends FloatArray>(
     scatterGroup(geo, tmp, g, out)
   }
   return out
+}
+
+/**
+ * Output positions per sample from which the forward convolution runs one GEMM per sample:
+ * its column matrix [K, L] stays in cache and the product lands in y directly (y[n] is
+ * [O, L]), with no batch-wide column matrix and no scatter. Below it the batch-wide GEMM
+ * keeps the product wide enough to run at speed.
+ */
+const PER_SAMPLE_COLUMNS = 64
+
+/** conv2dHost, one sample at a time: `y[n, g·Og:(g+1)·Og] = W_g · cols(x[n], g)`. */
+function conv2dPerSample<TArray extends FloatArray>(
+  geo: Geometry,
+  arrays: { x: TArray; w: TArray; out: TArray },
+  math: HostConvMath<TArray>,
+): void {
+  const { n, c, h, wd, o, og, k, l, params } = geo
+  const { x, w, out } = arrays
+  const one = geometry([1, c, h, wd], [o, geo.cg, geo.kh, geo.kw], params)
+  const cols = math.alloc(k * l)
+  const sample = c * h * wd
+  for (let b = 0; b < n; b++) {
+    const xb = x.subarray(b * sample, (b + 1) * sample) as TArray
+    for (let g = 0; g < params.groups; g++) {
+      im2col(one, xb, g, cols)
+      const yb = out.subarray((b * o + g * og) * l, (b * o + (g + 1) * og) * l) as TArray
+      math.gemm(w, cols, yb, { m: og, n: l, k, aOffset: g * og * k })
+    }
+  }
 }
 
 /**

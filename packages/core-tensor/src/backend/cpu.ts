@@ -1,5 +1,5 @@
 import type { DType } from '../dtype'
-import { matmulF32 } from '../kernels/index'
+import { conv2dDirectF32, matmulF32, simdSupported } from '../kernels/index'
 import {
   conv2dBackwardFilterHost,
   conv2dBackwardInputHost,
@@ -87,6 +87,9 @@ function matrixLayout(
   return null
 }
 
+/** Input channels up to which conv2d runs the direct kernel instead of im2col + GEMM. */
+const DIRECT_MAX_CHANNELS = 4
+
 /** The conv kernels' GEMM: the WebAssembly SIMD matmul (`matmulF32`). */
 const wasmMath: HostConvMath<Float32Array> = {
   gemm: (a, b, out, { m, n, k, aOffset, transposeA, transposeB }) =>
@@ -102,8 +105,7 @@ const wasmMath: HostConvMath<Float32Array> = {
 class CpuBackend extends HostBackend {
   readonly fused = {
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
-    conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle =>
-      this.wrap('float32', conv2dHost(this.operand(x), this.operand(w), params, wasmMath)),
+    conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle => this.conv2d(x, w, params),
     conv2dBackwardInput: (
       dy: StridedView,
       w: StridedView,
@@ -184,6 +186,30 @@ class CpuBackend extends HostBackend {
     const out = this.newArray(x.buffer.dtype, size)
     gatherStrided(src, x, out)
     return out
+  }
+
+  /**
+   * conv2d: the direct SIMD kernel for stride 1, one group and few input channels (a first
+   * layer, where im2col + GEMM is memory-bound), else im2col + the SIMD GEMM.
+   */
+  private conv2d(x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle {
+    const [n, c, h, wd] = x.shape
+    const [o, , kh, kw] = w.shape
+    const direct =
+      c <= DIRECT_MAX_CHANNELS &&
+      params.groups === 1 &&
+      params.stride[0] === 1 &&
+      params.stride[1] === 1 &&
+      simdSupported()
+    if (!direct) return this.wrap('float32', conv2dHost(this.operand(x), this.operand(w), params, wasmMath))
+    const [top, bottom, left, right] = params.padding
+    const [dh, dw] = params.dilation
+    const oh = h + top + bottom - dh * (kh - 1)
+    const ow = wd + left + right - dw * (kw - 1)
+    const out = new Float32Array(n * o * Math.max(0, oh) * Math.max(0, ow))
+    const geo = { n, c, h, w: wd, o, kh, kw, padding: params.padding, dilation: params.dilation }
+    conv2dDirectF32(this.gatherView(x) as Float32Array, this.gatherView(w) as Float32Array, out, geo)
+    return this.wrap('float32', out)
   }
 
   /** A view's values in logical order (no copy when contiguous) with its shape. */

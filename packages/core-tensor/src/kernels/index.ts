@@ -7,6 +7,7 @@
 import { planMatmul, type MatmulSpec } from './matmul-options'
 import { runMatmulJs } from './matmul-js'
 import { WasmMatmul } from './matmul-wasm'
+import { WasmDirectConv, type DirectConvGeometry } from './conv-direct'
 import { simdSupported } from './wasm/simd-support'
 
 export {
@@ -18,6 +19,7 @@ export {
 } from './matmul-options'
 export { matmulJsF32 } from './matmul-js'
 export { WasmMatmul } from './matmul-wasm'
+export { WasmDirectConv, type DirectConvGeometry } from './conv-direct'
 export { simdSupported } from './wasm/simd-support'
 
 /** Which matmul kernel `matmulF32` runs here. */
@@ -81,4 +83,35 @@ export function matmulF32(a: Float32Array, b: Float32Array, out: Float32Array, s
   } else {
     runMatmulJs(plan, operands)
   }
+}
+
+/** The default direct-convolution instance, made on first use (as `defaultKernel`). */
+let defaultDirectConv: WasmDirectConv | undefined
+
+/**
+ * Direct stride-1 convolution in float32 with the WebAssembly SIMD kernel, for layers with
+ * few input channels (where im2col + GEMM is memory-bound):
+ * `y[n, o, p, q] = Σ_{c,i,j} w[o, c, i, j] · x[n, c, p + i·dH − top, q + j·dW − left]`,
+ * zero outside x. Each output sums its `c·kh·kw` products in float32 in (c, i, j) order.
+ * Only where `simdSupported()`; callers take the im2col path elsewhere.
+ *
+ * @param x - contiguous [n, c, h, w]
+ * @param w - contiguous [o, c, kh, kw]
+ * @param y - contiguous [n, o, oh, ow], overwritten
+ * @param geo - sizes, padding `[top, bottom, left, right]` and dilation
+ * @throws UnsupportedOpError without WebAssembly
+ * @example
+ * ```ts
+ * const geo = { n: 1, c: 1, h: 3, w: 3, o: 1, kh: 2, kw: 2, padding: [0, 0, 0, 0], dilation: [1, 1] } as const
+ * conv2dDirectF32(new Float32Array(9).fill(1), new Float32Array(4).fill(1), y, geo) // y = [4, 4, 4, 4]
+ * ```
+ */
+export function conv2dDirectF32(
+  x: Float32Array,
+  w: Float32Array,
+  y: Float32Array,
+  geo: DirectConvGeometry,
+): void {
+  defaultDirectConv ??= new WasmDirectConv()
+  defaultDirectConv.run(x, w, y, geo)
 }

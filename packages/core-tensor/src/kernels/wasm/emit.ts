@@ -203,6 +203,10 @@ export class FunctionBuilder {
   f32Load(offset = 0): this {
     return this.op(0x2a).memarg(2, offset)
   }
+  /** `i32.load` (natural alignment 4). */
+  i32Load(offset = 0): this {
+    return this.op(0x28).memarg(2, offset)
+  }
   /** `f32.store`: pops value then address. */
   f32Store(offset = 0): this {
     return this.op(0x38).memarg(2, offset)
