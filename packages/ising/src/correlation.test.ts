@@ -96,6 +96,15 @@ describe('correlationLength', () => {
     expect(exact4x4(3).G[1]).toBeCloseTo(1.017069626955 / 2, 10)
   })
 
+  test('3×3×3 cubic torus at T = 4.5115: G(1) = −e/3 and χ(0) = N<m²> from the exact oracle, within 4 standard errors', () => {
+    const run = correlationLength(cubicLattice(3), { temperature: 4.5115, key: key(8), sweeps: 20_000 })
+    // Oracle §2.4: e = −1.434462277596, N<m²> = 11.4212413962 (27 spins, 81 bonds).
+    expect(run.G.length).toBe(2)
+    expect(Math.abs(run.G[1].value - 1.434462277596 / 3)).toBeLessThan(4 * run.G[1].error)
+    expect(Math.abs(run.chi0.value - 11.4212413962)).toBeLessThan(4 * run.chi0.error)
+    expect(run.chi0.error).toBeLessThan(0.2)
+  })
+
   test('ξ is small at high T and grows toward Tc on the 16×16 torus', () => {
     const xi = [5, 3.5, 2.8, 2.4].map(
       (T, k) =>
