@@ -92,3 +92,39 @@ describe('classifier metrics on an untrained LeNet-5', () => {
     expect(grid.pixels[5]).toBe(1) // the gap column after the first filter
   })
 })
+
+describe('sample-size bias of the Fréchet distance (two samples of one Gaussian)', () => {
+  // For two sets of N draws from N(0, I_D), E‖μ̂₁ − μ̂₂‖² = 2D/N exactly, and to second order
+  // Tr(Σ̂₁ + Σ̂₂ − 2(Σ̂₁^½Σ̂₂Σ̂₁^½)^½) ≈ ¼‖Σ̂₁ − Σ̂₂‖²_F, whose mean is D(D + 1)/(2(N − 1)):
+  // the distance between two samples of one distribution falls like 1/N, so only FDs at the
+  // same N compare (case P21: 1k vs 10k real images is not 10k vs 10k).
+  const dim = 8
+  const meanFd = (n: number, m: number, seed: number): number => {
+    const reps = 30
+    let total = 0
+    for (let r = 0; r < reps; r++) {
+      const a = Float64Array.from(normalFloats(key(seed + 2 * r), n * dim))
+      const b = Float64Array.from(normalFloats(key(seed + 2 * r + 1), m * dim))
+      total += frechetDistance(gaussianFit(a, dim), gaussianFit(b, dim))
+    }
+    return total / reps
+  }
+  const predicted = (n: number): number => (2 * dim) / n + (dim * (dim + 1)) / (2 * (n - 1))
+
+  test('the mean FD at N = 200 and N = 2000 matches 2D/N + D(D+1)/(2(N−1)); ten times the sample, a tenth the distance', () => {
+    const small = meanFd(200, 200, 1000)
+    const large = meanFd(2000, 2000, 3000)
+    // one FD here is a sum of ~D(D+3)/2 = 44 squared Gaussian terms (relative sd ≈ √(2/44) =
+    // 0.21), so the mean of 30 has a relative standard error of 0.04: 15% is about 4 of them
+    expect(small / predicted(200)).toBeGreaterThan(0.85)
+    expect(small / predicted(200)).toBeLessThan(1.15)
+    expect(large / predicted(2000)).toBeGreaterThan(0.85)
+    expect(large / predicted(2000)).toBeLessThan(1.15)
+    expect(small / large).toBeGreaterThan(7)
+    expect(small / large).toBeLessThan(13)
+    // unequal sizes: 200 vs 2000 sits between (each set contributes about half of the bias)
+    const mixed = meanFd(200, 2000, 5000)
+    expect(mixed).toBeGreaterThan(1.5 * large)
+    expect(mixed).toBeLessThan(0.8 * small)
+  })
+})

@@ -68,9 +68,13 @@ test('LeNet-5 learns MNIST', { tags: ['slow'], timeout: isFullRun() ? 4 * 3600_0
   const score = classifierScore(config, params, testA).score
   console.log({ accuracy, fdTrainTest, fdHalves, fdNoised, score })
   expect(frechetClassifierDistance(config, params, [half(0), half(0)])).toBeLessThan(1e-6)
-  // Measured (reduced run): FD train/test 6.9, test halves 2.0, noise σ = 0.5 and 1 (pixel
-  // units) 18.7 and 159; classifier score 7.5. Identical sets give 0, noise grows the distance
-  // steeply, and two samples of digits stay an order of magnitude closer than noised ones.
+  // Measured (reduced run, all sets 1000 images): FD train/test 6.9, test halves 2.0, noise
+  // σ = 0.5 and 1 (pixel units) 18.7 and 159; classifier score 7.5. Identical sets give 0, noise
+  // grows the distance steeply, and two samples of digits stay an order of magnitude closer
+  // than noised ones. These are 1k-vs-1k numbers, biased upwards by sample size (FD falls like
+  // 1/N); and test[0, 2000) lies in the cleaner first 5000 of the MNIST test set (NIST SD-3
+  // writers), so its halves agree more closely than either does with training digits. The
+  // baseline to quote is 10k vs 10k with the shipped weights: 1.30 (shipped-weights.test.ts).
   expect(fdNoised[1]).toBeGreaterThan(fdNoised[0])
   expect(fdNoised[1]).toBeGreaterThan(10 * Math.max(fdTrainTest, fdHalves))
   expect(score).toBeGreaterThan(6)
