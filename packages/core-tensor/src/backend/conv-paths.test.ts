@@ -13,8 +13,9 @@ function draws(backend: BackendV1, seed: number, shape: number[]): T.Tensor {
   return T.fromArray(values, { shape, backend })
 }
 
-// Each config picks one cpu conv2d path: the direct kernel (stride 1, one group, <= 4 input
-// channels), the per-sample GEMM (>= 64 output positions) or the batch-wide GEMM.
+// Each config picks one cpu conv2d path: the direct kernel (stride 1, one group, a padded
+// sample of at most 64Ki floats), the per-sample GEMM (>= 64 output positions) or the
+// batch-wide GEMM.
 const configs: { label: string; xs: number[]; ws: number[]; options: T.Conv2dOptions }[] = [
   { label: 'direct, LeNet conv1', xs: [3, 1, 28, 28], ws: [6, 1, 5, 5], options: {} },
   { label: 'direct, same padding', xs: [2, 1, 28, 28], ws: [32, 1, 3, 3], options: { padding: 'same' } },
@@ -25,14 +26,20 @@ const configs: { label: string; xs: number[]; ws: number[]; options: T.Conv2dOpt
     options: { padding: 'same', dilation: [2, 1] },
   },
   { label: 'direct, tiny', xs: [2, 4, 1, 1], ws: [7, 4, 1, 1], options: {} },
-  { label: 'per-sample GEMM', xs: [3, 8, 14, 14], ws: [12, 8, 3, 3], options: { padding: 'same' } },
+  {
+    label: 'direct, LeNet conv2 shape',
+    xs: [2, 32, 14, 14],
+    ws: [9, 32, 3, 3],
+    options: { padding: 'same' },
+  },
+  { label: 'per-sample GEMM, large sample', xs: [1, 80, 30, 30], ws: [5, 80, 3, 3], options: { padding: 1 } },
   {
     label: 'per-sample GEMM, groups and stride',
     xs: [2, 6, 20, 18],
     ws: [9, 2, 3, 3],
     options: { groups: 3, stride: [2, 1], padding: 1 },
   },
-  { label: 'batch-wide GEMM', xs: [4, 8, 5, 6], ws: [10, 8, 3, 3], options: { padding: 1 } },
+  { label: 'batch-wide GEMM', xs: [4, 8, 5, 6], ws: [10, 8, 3, 3], options: { padding: 1, stride: 2 } },
 ]
 
 describe('cpu conv2d paths agree with the reference backend', () => {
