@@ -26,7 +26,10 @@ const line = (label: string, value: number): void => console.log(`${label.padEnd
 console.log(`features: ${dim} (penultimate F6), extracted in ${((Date.now() - started) / 1000).toFixed(0)} s`)
 line('train[0,10k) vs test[0,10k)   (10k vs 10k)', fd(rows(trainF.features, 0, 10000), testF.features))
 line('train[10k,20k) vs test[0,10k) (10k vs 10k)', fd(rows(trainF.features, 10000, 10000), testF.features))
-line('train[0,10k) vs train[10k,20k) (10k vs 10k)', fd(rows(trainF.features, 0, 10000), rows(trainF.features, 10000, 10000)))
+line(
+  'train[0,10k) vs train[10k,20k) (10k vs 10k)',
+  fd(rows(trainF.features, 0, 10000), rows(trainF.features, 10000, 10000)),
+)
 for (const n of [1000, 2000, 5000]) {
   line(`train[0,${n}) vs test[0,${n})`, fd(rows(trainF.features, 0, n), rows(testF.features, 0, n)))
   line(`test[0,${n}) vs test[${n},${2 * n})`, fd(rows(testF.features, 0, n), rows(testF.features, n, n)))
