@@ -71,7 +71,7 @@ export function enumerateDensityOfStates(model: IsingModel): DensityOfStates {
     throw new InvalidArgumentError(
       op,
       'model',
-      'must have one common coupling J, got bonds with different couplings',
+      'must have one common coupling J (for spin glasses use enumerateStates with exactThermalAverages, or enumerateGroundStates), got bonds with different couplings',
     )
   }
   const n = model.size

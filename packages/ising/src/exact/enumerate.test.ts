@@ -73,6 +73,12 @@ describe('enumerateGroundStates', () => {
       /maxStates must be a positive integer/,
     )
     expect(() => enumerateStates(squareLattice(5))).toThrow(/at most 24 spins, got 25/)
+    expect(() => exactThermalAverages({ size: 4, energies: new Float64Array(8) }, 1)).toThrow(
+      'exactThermalAverages: states must come from enumerateStates (2^size energies), got size 4 with 8 energies',
+    )
+    expect(() => enumerateDensityOfStates(edwardsAnderson('square', 4, { key: key(1) }))).toThrow(
+      /use enumerateStates with exactThermalAverages, or enumerateGroundStates/,
+    )
     expect(() => exactThermalAverages(enumerateStates(triangle()), 0)).toThrow(
       /temperature must be a finite number > 0, got 0/,
     )

@@ -247,6 +247,13 @@ export function exactThermalAverages(states: StateEnumeration, temperature: numb
     throw new InvalidArgumentError(op, 'temperature', `must be a finite number > 0, got ${temperature}`)
   }
   const { size: n, energies } = states
+  if (!(energies instanceof Float64Array) || !Number.isSafeInteger(n) || energies.length !== 2 ** n) {
+    throw new InvalidArgumentError(
+      op,
+      'states',
+      `must come from enumerateStates (2^size energies), got size ${n} with ${String(energies?.length)} energies`,
+    )
+  }
   const total = energies.length
   const beta = 1 / temperature
   let emin = Infinity
