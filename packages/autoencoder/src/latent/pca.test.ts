@@ -1,4 +1,4 @@
-import { InvalidArgumentError, key, normalFloats, reference } from '@gen/core-tensor'
+import { InvalidArgumentError, fromArray, key, normalFloats, reference } from '@gen/core-tensor'
 import { expect, test } from 'vitest'
 import { pca, pcaFit, pcaInverseTransform, pcaTransform } from './pca'
 import { symmetricEigen } from './symmetric-eigen'
@@ -94,6 +94,14 @@ test('the float32 cpu backend agrees with the float64 reference to float32 preci
   fast.explainedVariance.forEach((v, j) =>
     expect(Math.abs(v - exact.explainedVariance[j]) / v).toBeLessThan(1e-5),
   )
+})
+
+test('a 2-D tensor is accepted like plain rows', () => {
+  const x = data(30)
+  const fromTensor = pcaFit(fromArray(x.data, { shape: [30, 4], backend: reference }), { backend: reference })
+  const fromRows = pcaFit(x, { backend: reference })
+  expect(Array.from(fromTensor.explainedVariance)).toEqual(Array.from(fromRows.explainedVariance))
+  expect(() => pcaFit(fromArray([1, 2, 3]))).toThrow(/x must be a 2-D tensor \[rows, cols\], got shape \[3\]/)
 })
 
 test('bad input: typed errors naming the argument', () => {

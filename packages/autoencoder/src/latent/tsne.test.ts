@@ -56,6 +56,16 @@ test('an init replaces the random draw, and 3-D embeddings work', () => {
   expect(a.embedding.data).toEqual(b.embedding.data)
 })
 
+test.each(['exact', 'barnes-hut'] as const)(
+  '%s: identical points give a finite embedding, not NaN',
+  (method) => {
+    const same = { data: new Float64Array(40 * 3).fill(0.5), shape: [40, 3] as [number, number] }
+    const r = tsne(same, { key: key(1), perplexity: 5, iterations: 100, method })
+    expect(r.embedding.data.every(Number.isFinite)).toBe(true)
+    expect(Number.isFinite(r.klDivergence)).toBe(true)
+  },
+)
+
 test('bad input: typed errors naming the argument', () => {
   const k = key(0)
   expect(() => tsne(x, { key: k, perplexity: 89 })).toThrow(/perplexity must be in \(1, n - 1 = 89\), got 89/)
