@@ -24,3 +24,4 @@ export {
   type LatentGridOptions,
   type TraversalOptions,
 } from './latent-paths'
+export { encodeDataset, type EncodeDatasetOptions } from './encode-dataset'
