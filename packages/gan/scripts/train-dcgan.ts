@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { type DcganConfig, generate, initGan, sampleImages, sampleLatent, trainGan } from '../src/index'
 import { readGanCheckpoint, writeGanCheckpoint } from '../src/node/index'
-import { loadLenet, realImages, scoreSamples } from '../test/mnist-metrics'
+import { featureFit, loadLenet, realImages, scoreSamples } from '../test/mnist-metrics'
 
 const { values } = parseArgs({
   options: {
@@ -122,7 +122,7 @@ console.log(`trained in ${((Date.now() - started) / 1000).toFixed(0)} s`)
 // Score: evalCount samples against evalCount real test images (equal sizes, case P21), for the
 // raw generator and its EMA; real train vs real test as the floor.
 const lenet = await loadLenet()
-const real = realImages(test.images, 0, evalCount)
+const real = featureFit(lenet, realImages(test.images, 0, evalCount))
 const evalLabels = values.conditional ? Int32Array.from({ length: evalCount }, (_, i) => i % 10) : undefined
 const draw = (generator: typeof result.params.generator) =>
   tidy(() =>

@@ -1,8 +1,15 @@
 // Scores 28×28 generator samples with the shipped LeNet-5 of @gen/cnn: FD-LeNet against real
 // images (equal set sizes, case P21), the classifier score, the predicted-class histogram and
 // its entropy, and, for a conditional generator, how often the requested digit comes out.
-import { add, argmax, div, fromArray, noGrad, slice, sub, type Tensor, tidy } from '@gen/core-tensor'
-import { applySequential, classifierScore, frechetClassifierDistance } from '@gen/cnn'
+import { add, argmax, div, fromArray, noGrad, slice, sub, Tensor, tidy } from '@gen/core-tensor'
+import {
+  applySequential,
+  classifierScore,
+  extractFeatures,
+  frechetDistance,
+  gaussianFit,
+  type GaussianFit,
+} from '@gen/cnn'
 import { lenet5WeightsPath, readCheckpoint } from '@gen/cnn/node'
 
 const lenetMean = 0.1307
@@ -57,12 +64,28 @@ export function predictedClasses(lenet: Lenet, images: Tensor): Int32Array {
   return out
 }
 
-/** Scores samples (in [−1, 1]) against real images (in [−1, 1]) of the same count. */
-export function scoreSamples(lenet: Lenet, samples: Tensor, real: Tensor, labels?: Int32Array): SampleScores {
+/** The Gaussian of LeNet's penultimate (F6) features of images in [−1, 1]. */
+export function featureFit(lenet: Lenet, images: Tensor): GaussianFit {
+  const x = toLenetInput(images)
+  const f = extractFeatures(lenet.config, lenet.params, x, { state: lenet.state })
+  x.dispose()
+  return gaussianFit(f.features, f.dim)
+}
+
+/**
+ * Scores samples (in [−1, 1]) against real images (in [−1, 1], or their {@link featureFit})
+ * of the same count.
+ */
+export function scoreSamples(
+  lenet: Lenet,
+  samples: Tensor,
+  real: Tensor | GaussianFit,
+  labels?: Int32Array,
+): SampleScores {
+  const realFit = real instanceof Tensor ? featureFit(lenet, real) : real
+  const distance = frechetDistance(featureFit(lenet, samples), realFit)
   const a = toLenetInput(samples)
-  const b = toLenetInput(real)
   const options = { state: lenet.state }
-  const frechetDistance = frechetClassifierDistance(lenet.config, lenet.params, [a, b], options)
   const score = classifierScore(lenet.config, lenet.params, a, options).score
   const predicted = predictedClasses(lenet, samples)
   const counts = new Array<number>(10).fill(0)
@@ -74,9 +97,8 @@ export function scoreSamples(lenet: Lenet, samples: Tensor, real: Tensor, labels
   const classFractions = counts.map((c) => c / predicted.length)
   const classEntropy = -classFractions.reduce((s, p) => (p > 0 ? s + p * Math.log(p) : s), 0)
   a.dispose()
-  b.dispose()
   return {
-    frechetDistance,
+    frechetDistance: distance,
     classifierScore: score,
     classFractions,
     classEntropy,
