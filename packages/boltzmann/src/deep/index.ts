@@ -65,3 +65,5 @@ export {
   type DbnSampleOptions,
   type DbnLowerBoundOptions,
 } from './dbn'
+export { rbmInpaint, type RbmInpaintOptions } from './inpaint'
+export { rbmFilterImages, type ImageBatch } from './filters'

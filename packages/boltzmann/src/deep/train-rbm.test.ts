@@ -1,8 +1,9 @@
-import { fold, key, permutation } from '@gen/core-tensor'
+import { fold, key, permutation, uniformFloats } from '@gen/core-tensor'
 import { describe, expect, test } from 'vitest'
 import {
   initRbm,
   rbmContrastiveDivergence,
+  rbmFreeEnergy,
   rbmGradientStep,
   rbmHiddenProbabilities,
   rbmLogLikelihood,
@@ -90,6 +91,38 @@ describe('trainRbm', () => {
     expect(mean(sparse.rbm)).toBeGreaterThan(0.05)
     expect(mean(sparse.rbm)).toBeLessThan(0.2)
     expect(sparse.history.at(-1)?.meanHiddenActivity).toBeCloseTo(mean(sparse.rbm), 12)
+  })
+
+  test('for V > 64 the reported pseudo-likelihood is an unbiased one-bit estimate (4 SE)', () => {
+    const V = 70
+    const R = 300
+    const wide = initRbm({ numVisible: V, numHidden: 4 }, { key: key(6), initScale: 0.5 })
+    const rows = Float64Array.from(uniformFloats(key(7), R * V, 'float64'), (u) => (u < 0.3 ? 1 : 0))
+    // a rate of 1e-300 leaves the model as it was (to double precision)
+    const { history } = trainRbm(wide, rows, {
+      key: key(8),
+      numEpochs: 1,
+      batchSize: R,
+      learningRate: () => 1e-300,
+      monitorSize: R,
+    })
+    // exact per-bit conditionals ln p(v_i | v_−i) = −softplus(F(v) − F(v with bit i flipped))
+    let expected = 0
+    let variance = 0
+    for (let r = 0; r < R; r++) {
+      const row = rows.subarray(r * V, (r + 1) * V)
+      const flips = Float64Array.from({ length: V * V }, (_, q) =>
+        Math.floor(q / V) === q % V ? 1 - row[q % V] : row[q % V],
+      )
+      const f = rbmFreeEnergy(wide, row)[0]
+      const terms = Array.from(rbmFreeEnergy(wide, flips), (g) => -Math.log1p(Math.exp(f - g)))
+      const mean = terms.reduce((a, b) => a + b, 0) / V
+      expected += (V * mean) / R
+      variance += (V * V * terms.reduce((a, t) => a + (t - mean) ** 2, 0)) / V / (R * R)
+    }
+    const reported = history[0].pseudoLikelihood
+    expect(Math.abs(reported - expected)).toBeLessThan(4 * Math.sqrt(variance))
+    expect(Math.abs(reported - expected)).toBeGreaterThan(0) // sampled, not the full sum
   })
 
   test('the same key gives the same model; bad options are typed errors', () => {

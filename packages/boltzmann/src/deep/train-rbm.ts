@@ -2,9 +2,16 @@
 // restricted Boltzmann machines": mini-batches in a keyed shuffled order, a CD-k, PCD
 // (Tieleman 2008) or parallel-tempering (Desjardins et al. 2010) gradient, momentum, L2 weight
 // decay, a sparsity target and a learning-rate schedule, with per-epoch monitoring.
-import { checkOptions, fold, InvalidArgumentError, permutation, type Key } from '@gen/core-tensor'
+import {
+  checkOptions,
+  fold,
+  InvalidArgumentError,
+  permutation,
+  uniformFloats,
+  type Key,
+} from '@gen/core-tensor'
 
-import { checkPositiveInteger } from '../internal/numeric'
+import { checkPositiveInteger, softplus } from '../internal/numeric'
 import {
   rbmContrastiveDivergence,
   rbmPersistentContrastiveDivergence,
@@ -73,7 +80,12 @@ export interface RbmEpochProgress {
    * with h_n ~ p(h | v_n) (one sampled hidden state; Hinton 2010 §5). Not a likelihood.
    */
   readonly reconstructionError: number
-  /** Mean pseudo-log-likelihood Σ_i ln p(v_i | v_−i) of the monitor rows (binarised when the data are probabilities). */
+  /**
+   * Mean pseudo-log-likelihood Σ_i ln p(v_i | v_−i) of the monitor rows (binarised when the data
+   * are probabilities). Summed over every i when V ≤ 64; for larger V (the full sum costs
+   * O(V²H) per row) it is the unbiased estimate V · ln p(v_i | v_−i) with one keyed random i per
+   * row, as scikit-learn's BernoulliRBM.score_samples does.
+   */
   readonly pseudoLikelihood: number
   /** Mean p(h_j = 1 | v) over the monitor rows and hidden units. */
   readonly meanHiddenActivity: number
@@ -329,7 +341,8 @@ function monitorRbm(
   for (let q = 0; q < rows * V; q++) error += (view[q] - reconstruction[q]) ** 2
   let binary = true
   for (let q = 0; q < view.length && binary; q++) binary = view[q] === 0 || view[q] === 1
-  const pl = rbmPseudoLikelihood(rbm, binary ? view : bernoulliDraw(view, fold(k, 1)))
+  const bits = binary ? view : bernoulliDraw(view, fold(k, 1))
+  const pl = V <= 64 ? rbmPseudoLikelihood(rbm, bits) : sampledPseudoLikelihood(rbm, bits, fold(k, 2))
   let activity = 0
   for (let q = 0; q < rows * H; q++) activity += p[q]
   return {
@@ -337,4 +350,32 @@ function monitorRbm(
     pseudoLikelihood: pl.reduce((a, b) => a + b, 0) / rows,
     meanHiddenActivity: activity / (rows * H),
   }
+}
+
+/** V · ln p(v_i | v_−i) = −V softplus(F(v) − F(v̄⁽ⁱ⁾)) for one uniform random i per row (O(VH) per row). */
+function sampledPseudoLikelihood(rbm: Rbm, bits: Float64Array, k: Key): Float64Array {
+  const { numVisible: V, numHidden: H, weights } = rbm
+  const rows = bits.length / V
+  const u = uniformFloats(k, rows, 'float64')
+  const out = new Float64Array(rows)
+  const field = new Float64Array(H)
+  for (let r = 0; r < rows; r++) {
+    const i = Math.min(V - 1, Math.floor(u[r] * V))
+    field.set(rbm.hiddenBias)
+    let linear = 0
+    for (let a = 0; a < V; a++) {
+      if (bits[r * V + a] === 0) continue
+      linear += rbm.visibleBias[a]
+      for (let j = 0; j < H; j++) field[j] += weights[a * H + j]
+    }
+    const sign = bits[r * V + i] === 1 ? -1 : 1
+    let f = -linear
+    let flipped = -(linear + sign * rbm.visibleBias[i])
+    for (let j = 0; j < H; j++) {
+      f -= softplus(field[j])
+      flipped -= softplus(field[j] + sign * weights[i * H + j])
+    }
+    out[r] = -V * softplus(f - flipped)
+  }
+  return out
 }
