@@ -12,7 +12,7 @@ describe('gen tour', () => {
     expect(existsSync(report)).toBe(true)
     const html = readFileSync(report, 'utf8')
     expect(html).toContain('<h1>gen tour</h1>')
-    for (const title of ['The data: MNIST', 'The Ising model', 'Hopfield networks'])
+    for (const title of ['The data: MNIST', 'The Ising model', 'Hopfield networks', 'Convolutional networks'])
       expect(html).toContain(title)
     // the exact 4x4 value the Monte Carlo rows are set against: e(T = 2) = −1.755380288777
     expect(html).toContain('-1.755380')
@@ -40,7 +40,9 @@ describe('gen tour', () => {
     }
     expect(result.report).toBe(join(out, 'report.html'))
     expect(result.size).toBe('quick')
-    const { ising, hopfield } = result.sections
+    const { ising, hopfield, cnn } = result.sections
+    // the shipped LeNet-5 reached 99.20% on all 10k test digits; the quick tour scores 2000
+    expect(cnn.test_accuracy).toBeGreaterThan(0.98)
     // exact enumeration of the 4x4 torus at T = 2 (Kaufman / DOS): e = −1.755380288777
     expect(ising.e_4x4_T2_exact).toBeCloseTo(-1.755380288777, 9)
     // Wolff's estimate sits within a few of its own error bars of the exact value

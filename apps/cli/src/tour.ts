@@ -8,6 +8,7 @@ import { CliError } from './cli-error.ts'
 import { prepareOutputDir, writeFileAtomic } from './output.ts'
 import { hopfieldSection } from './tour/hopfield-section.ts'
 import { isingSection } from './tour/ising-section.ts'
+import { cnnSection } from './tour/cnn-section.ts'
 import { mnistSection } from './tour/mnist-section.ts'
 import type { TourSection } from './tour/section.ts'
 import type { TourSize } from './tour/sizes.ts'
@@ -46,17 +47,18 @@ export async function runTour(options: TourOptions): Promise<string> {
 
   const sections: ReportSection[] = []
   const metrics: Record<string, Record<string, number>> = {}
-  const timed = (name: string, run: () => TourSection) => {
+  const timed = async (name: string, run: () => TourSection | Promise<TourSection>) => {
     const t0 = Date.now()
-    const section = run()
+    const section = await run()
     const seconds = (Date.now() - t0) / 1000
     sections.push(section.report)
     metrics[name] = { ...section.metrics, seconds }
     log(`gen tour: ${name} done in ${seconds.toFixed(1)} s`)
   }
-  if (mnist !== null) timed('data', () => mnistSection(mnist.test))
-  timed('ising', () => isingSection(options.size, fold(root, 1), log))
-  timed('hopfield', () => hopfieldSection(options.size, fold(root, 2), mnist?.train ?? null, log))
+  if (mnist !== null) await timed('data', () => mnistSection(mnist.test))
+  await timed('ising', () => isingSection(options.size, fold(root, 1), log))
+  await timed('hopfield', () => hopfieldSection(options.size, fold(root, 2), mnist?.train ?? null, log))
+  if (mnist !== null) await timed('cnn', () => cnnSection(options.size, mnist.test, log))
 
   const seconds = (Date.now() - started) / 1000
   const html = renderReport({
