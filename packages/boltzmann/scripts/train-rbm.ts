@@ -17,7 +17,7 @@ import {
   rbmVisibleProbabilities,
   type Rbm,
 } from '../src/index'
-import { writeRbmCheckpoint } from './checkpoint-file'
+import { writeRbmCheckpoint, writeRbmCheckpointSync } from './checkpoint-file'
 import { binarizedMnist, TEST_BINARIZATION_SEED, TRAIN_BINARIZATION_SEED } from './mnist-protocol'
 import { trainRbm } from './train-loop'
 
@@ -86,8 +86,6 @@ const metadata = (pseudoLogLikelihood: number, epochsDone: number): Record<strin
   command: `pnpm train:rbm ${process.argv.slice(2).join(' ')}`.trim(),
 })
 
-// epoch checkpoints are written in order, one after another
-let pending: Promise<void> = Promise.resolve()
 let lastPseudoLogLikelihood = Number.NaN
 const result = trainRbm(initial, data, {
   method,
@@ -108,13 +106,13 @@ const result = trainRbm(initial, data, {
         probePseudoLogLikelihood: Number(m.pseudoLogLikelihood.toFixed(3)),
       }),
     )
-    const snapshot = createRbm(rbm)
-    const meta = metadata(m.pseudoLogLikelihood, epoch + 1)
     lastPseudoLogLikelihood = m.pseudoLogLikelihood
-    pending = pending.then(() => writeRbmCheckpoint(path, snapshot, { dtype: 'F32', metadata: meta }))
+    writeRbmCheckpointSync(path, createRbm(rbm), {
+      dtype: 'F32',
+      metadata: metadata(m.pseudoLogLikelihood, epoch + 1),
+    })
   },
 })
-await pending
 await writeRbmCheckpoint(path, result.rbm, {
   dtype: 'F32',
   metadata: metadata(lastPseudoLogLikelihood, epochs),

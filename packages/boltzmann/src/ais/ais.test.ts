@@ -7,6 +7,7 @@ import { createRbm, rbmLogPartition, type Rbm } from '../rbm'
 import {
   SALAKHUTDINOV_MURRAY_SCHEDULE,
   aisInverseTemperatures,
+  combineAisResults,
   rbmAis,
   rbmExactSamples,
   rbmReverseAis,
@@ -140,6 +141,12 @@ describe('rbmAis', () => {
     const c = rbmAis(rbm, { ...options, key: key(4) })
     expect(Array.from(a.logWeights)).toEqual(Array.from(b.logWeights))
     expect(Array.from(c.logWeights)).not.toEqual(Array.from(a.logWeights))
+    // runs split by firstRun and joined equal one call
+    const halves = [0, 2].map((firstRun) => rbmAis(rbm, { ...options, numRuns: 2, firstRun, key: key(3) }))
+    const joined = combineAisResults(halves)
+    expect(Array.from(joined.logWeights)).toEqual(Array.from(a.logWeights))
+    expect([joined.logZ, joined.effectiveSampleSize]).toEqual([a.logZ, a.effectiveSampleSize])
+    expect(() => combineAisResults([])).toThrow(/combineAisResults: results must be non-empty/)
   })
 
   test('bad input: typed errors naming the argument', () => {

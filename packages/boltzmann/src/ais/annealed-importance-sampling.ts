@@ -15,7 +15,13 @@
 import { InvalidArgumentError, checkOptions, fold, uniformFloats, type Key } from '@gen/core-tensor'
 
 import { validateRbmConfig, type Rbm } from '../rbm'
-import { checkBinaryRows, checkFiniteArray, checkPositiveInteger, softplus } from '../internal/numeric'
+import {
+  checkBinaryRows,
+  checkFiniteArray,
+  checkNonNegativeInteger,
+  checkPositiveInteger,
+  softplus,
+} from '../internal/numeric'
 import { annealLogWeights } from './annealing-chains'
 import { aisInverseTemperatures, type InverseTemperatureSchedule } from './inverse-temperatures'
 
@@ -37,6 +43,11 @@ export interface RbmAisOptions {
   readonly key: Key
   /** Independent runs M ≥ 2 (default 100). */
   readonly numRuns?: number
+  /**
+   * Index of the first run (default 0): the runs are firstRun … firstRun + M − 1, each keyed by
+   * its index, so runs split over processes and joined by {@link combineAisResults} equal one call.
+   */
+  readonly firstRun?: number
   /** Inverse temperatures (default the 14,501-point `'salakhutdinov-murray'` schedule). */
   readonly schedule?: InverseTemperatureSchedule
   /** Visible biases b^A [V] of the base-rate model (see `baseRateVisibleBiases`); default zeros (uniform base). */
@@ -189,9 +200,11 @@ export function rbmAis(rbm: Rbm, options: RbmAisOptions): RbmAisResult {
   const { bA, betas, numRuns, logZBase } = prepare(op, rbm, options)
   const V = rbm.numVisible
   // run m starts at v ~ A: v_i = 1 when u_i < σ(b^A_i), u from fold(fold(key, m), 2^40)
+  const firstRun = options.firstRun ?? 0
+  checkNonNegativeInteger(op, 'firstRun', firstRun)
   const start = new Uint8Array(numRuns * V)
   for (let r = 0; r < numRuns; r++) {
-    const u = uniformFloats(fold(fold(options.key, r), 2 ** 40), V, 'float64')
+    const u = uniformFloats(fold(fold(options.key, firstRun + r), 2 ** 40), V, 'float64')
     for (let i = 0; i < V; i++) start[r * V + i] = u[i] < 1 / (1 + Math.exp(-bA[i])) ? 1 : 0
   }
   const logWeights = annealLogWeights({
@@ -200,20 +213,60 @@ export function rbmAis(rbm: Rbm, options: RbmAisOptions): RbmAisResult {
     gammas: betas,
     start,
     numRuns,
+    firstRun,
     key: options.key,
   })
+  return forwardResult(logWeights, logZBase, betas.length)
+}
+
+function forwardResult(logWeights: Float64Array, logZBase: number, numTemperatures: number): RbmAisResult {
   const s = summarise(logWeights)
   return {
     logZ: logZBase + s.logMean,
     logZStdErr: s.stdErr,
     logZInterval: { lower: logZBase + s.lower, upper: logZBase + s.upper },
     effectiveSampleSize: s.ess,
-    numRuns,
-    numTemperatures: betas.length,
+    numRuns: logWeights.length,
+    numTemperatures,
     logZBase,
     logWeights,
     stochasticLowerBound: logZBase + s.meanLog,
   }
+}
+
+/**
+ * Joins forward AIS results of disjoint runs of one RBM, base model and schedule (made with
+ * `firstRun` offsets, e.g. in several worker processes) into the result of all their runs.
+ *
+ * @param results - {@link RbmAisResult}s with equal logZBase and numTemperatures
+ * @returns the {@link RbmAisResult} of the pooled log-weights
+ * @throws InvalidArgumentError for an empty list or results of different base models or schedules
+ * @example
+ * ```ts
+ * const halves = [0, 50].map((firstRun) => rbmAis(rbm, { key: key(1), numRuns: 50, firstRun, baseVisibleBias }))
+ * const all = combineAisResults(halves) // equals rbmAis(rbm, { key: key(1), numRuns: 100, baseVisibleBias })
+ * ```
+ */
+export function combineAisResults(results: readonly RbmAisResult[]): RbmAisResult {
+  const op = 'combineAisResults'
+  if (results.length === 0) throw new InvalidArgumentError(op, 'results', 'must be non-empty, got 0 results')
+  const [first] = results
+  for (const r of results) {
+    if (r.logZBase !== first.logZBase || r.numTemperatures !== first.numTemperatures) {
+      throw new InvalidArgumentError(
+        op,
+        'results',
+        `must share one base model and schedule, got logZBase ${r.logZBase} vs ${first.logZBase} and ${r.numTemperatures} vs ${first.numTemperatures} temperatures`,
+      )
+    }
+  }
+  const logWeights = new Float64Array(results.reduce((n, r) => n + r.logWeights.length, 0))
+  let offset = 0
+  for (const r of results) {
+    logWeights.set(r.logWeights, offset)
+    offset += r.logWeights.length
+  }
+  return forwardResult(logWeights, first.logZBase, first.numTemperatures)
 }
 
 /**
@@ -239,7 +292,7 @@ export function rbmAis(rbm: Rbm, options: RbmAisOptions): RbmAisResult {
 export function rbmReverseAis(
   rbm: Rbm,
   startVisible: ArrayLike<number>,
-  options: Omit<RbmAisOptions, 'numRuns'>,
+  options: Omit<RbmAisOptions, 'numRuns' | 'firstRun'>,
 ): RbmReverseAisResult {
   const op = 'rbmReverseAis'
   checkOptions(op, options)
@@ -253,6 +306,7 @@ export function rbmReverseAis(
     gammas,
     start: Uint8Array.from(startVisible),
     numRuns,
+    firstRun: 0,
     key: options.key,
   })
   const s = summarise(logWeights)

@@ -37,12 +37,14 @@ export interface AnnealingInputs {
   /** Start states [R, V] of 0/1, one row per run. */
   readonly start: Uint8Array
   readonly numRuns: number
+  /** Run r of this call is keyed by fold(key, firstRun + r). */
+  readonly firstRun: number
   readonly key: Key
 }
 
 /** Returns ln w for each run. */
 export function annealLogWeights(inputs: AnnealingInputs): Float64Array {
-  const { rbm, baseVisibleBias: bA, gammas, start, numRuns, key } = inputs
+  const { rbm, baseVisibleBias: bA, gammas, start, numRuns, firstRun, key } = inputs
   const { numVisible: V, numHidden: H, weights: W, visibleBias: b, hiddenBias: c } = rbm
   const K = gammas.length - 1
   // Wᵀ [H, V] so that W h reads contiguous rows
@@ -98,7 +100,7 @@ export function annealLogWeights(inputs: AnnealingInputs): Float64Array {
   }
 
   for (let r = 0; r < numRuns; r++) {
-    const runKey = fold(key, r)
+    const runKey = fold(key, firstRun + r)
     for (let i = 0; i < V; i++) v[i] = start[r * V + i]
     h.fill(0)
     let linear = refresh() // (b − b^A)ᵀv

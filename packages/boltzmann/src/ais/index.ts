@@ -15,6 +15,7 @@ export {
 export {
   rbmAis,
   rbmReverseAis,
+  combineAisResults,
   type RbmAisOptions,
   type AisEstimate,
   type RbmAisResult,
