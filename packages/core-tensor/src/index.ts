@@ -44,6 +44,7 @@ export type {
   BinaryOp,
   ReduceOp,
   FusedKernels,
+  AdamStepConstants,
   Conv2dParams,
 } from './backend/spec'
 export { cpu, createCpuBackend } from './backend/cpu'

@@ -6,9 +6,11 @@ import {
   conv2dHost,
   type HostConvMath,
 } from './conv-kernel'
+import { adamStepF32 } from './cpu-adam'
 import { binaryStrided, gatherStrided, whereStrided } from './cpu-elementwise'
 import { HostBackend, binaryFunctions, binaryOutDType, unaryFunctions } from './host'
 import type {
+  AdamStepConstants,
   BackendV1,
   BinaryOp,
   BufferHandle,
@@ -109,6 +111,21 @@ class CpuBackend extends HostBackend {
   readonly fused = {
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
     conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle => this.conv2d(x, w, params),
+    adamUpdate: (
+      inputs: { m: StridedView; v: StridedView; g: StridedView; p?: StridedView },
+      constants: AdamStepConstants,
+    ): { m: BufferHandle; v: BufferHandle; update: BufferHandle } => {
+      const read = (x: StridedView): Float32Array => this.gatherView(x) as Float32Array
+      const out = adamStepF32(
+        { m: read(inputs.m), v: read(inputs.v), g: read(inputs.g), p: inputs.p && read(inputs.p) },
+        constants,
+      )
+      return {
+        m: this.wrap('float32', out.m),
+        v: this.wrap('float32', out.v),
+        update: this.wrap('float32', out.update),
+      }
+    },
     conv2dBackwardInput: (
       dy: StridedView,
       w: StridedView,

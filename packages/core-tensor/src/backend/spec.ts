@@ -72,8 +72,34 @@ export interface Conv2dParams {
   readonly groups: number
 }
 
+/**
+ * Constants of one Adam/AdamW step (see `adamUpdate`): decays β₁, β₂, the bias corrections
+ * `1 − β₁ᵗ` and `1 − β₂ᵗ`, ε, the step size η and the decoupled decay λ (0 for Adam).
+ */
+export interface AdamStepConstants {
+  readonly beta1: number
+  readonly beta2: number
+  readonly correction1: number
+  readonly correction2: number
+  readonly epsilon: number
+  readonly rate: number
+  readonly weightDecay: number
+}
+
 /** Optional fused kernels a backend may supply; each is tested against the composed path. */
 export interface FusedKernels {
+  /**
+   * One Adam (AdamW when `weightDecay > 0`, which needs `p`) step for one float parameter,
+   * all views of one shape, in one pass. Returns contiguous buffers of the new moments and
+   * of the update, each element computed in the backend's float precision exactly as the
+   * composed ops of `optim/adam.ts` round it, constants rounded to that precision too:
+   * `m' = m·β₁ + g·(1 − β₁)`, `v' = v·β₂ + (g·g)·(1 − β₂)`,
+   * `d = (m' / c₁) / (√(v' / c₂) + ε)`, `update = d·(−η)` or `(d + p·λ)·(−η)`.
+   */
+  adamUpdate?: (
+    inputs: { m: StridedView; v: StridedView; g: StridedView; p?: StridedView },
+    constants: AdamStepConstants,
+  ) => { m: BufferHandle; v: BufferHandle; update: BufferHandle }
   /**
    * Batched matrix product. `a`: [...batch, M, K], `b`: [...batch, K, N] with identical batch
    * shapes (broadcast batch dims arrive as stride-0 views). Returns a contiguous

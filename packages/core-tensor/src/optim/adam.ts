@@ -1,3 +1,4 @@
+import type { AdamStepConstants } from '../backend/spec'
 import { InvalidArgumentError } from '../errors'
 import { tidy } from '../memory'
 import { add, div, mul } from '../ops/binary'
@@ -12,7 +13,10 @@ import {
   type LearningRate,
   type Optimizer,
 } from './optimizer'
-import { mapTree, type TensorTree } from './tree'
+import { runtime } from '../runtime'
+import { type Tensor, tensorFromHandle } from '../tensor'
+import { mapTree } from './tree'
+import type { TensorTree } from './tree'
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -42,6 +46,43 @@ export interface AdamState {
   readonly nu: TensorTree
 }
 
+/** One leaf's new moments and update. */
+interface LeafStep {
+  m: Tensor
+  v: Tensor
+  update: Tensor
+}
+
+/**
+ * One Adam/AdamW step of one leaf: the backend's fused kernel when it has one and no gradient
+ * tape watches the inputs (the fused kernel records nothing), else the composed ops. Both give
+ * the same float values (see `FusedKernels.adamUpdate`).
+ */
+function adamLeafStep(leaf: { m: Tensor; v: Tensor; g: Tensor; p?: Tensor }, k: AdamStepConstants): LeafStep {
+  const { m, v, g, p } = leaf
+  const fused = g.backend.fused?.adamUpdate
+  const inputs = p === undefined ? [m, v, g] : [m, v, g, p]
+  const watched =
+    runtime.noGradDepth === 0 && runtime.tapes.some((tape) => inputs.some((t) => tape.watched.has(t.id)))
+  const sameBackend = inputs.every((t) => t.backend === g.backend)
+  if (fused !== undefined && !watched && sameBackend && inputs.every((t) => t.dtype === 'float32')) {
+    const out = fused({ m: m.view('adam'), v: v.view('adam'), g: g.view('adam'), p: p?.view('adam') }, k)
+    return {
+      m: tensorFromHandle(g.backend, out.m, g.shape, 'float32'),
+      v: tensorFromHandle(g.backend, out.v, g.shape, 'float32'),
+      update: tensorFromHandle(g.backend, out.update, g.shape, 'float32'),
+    }
+  }
+  const m1 = add(mul(m, k.beta1), mul(g, 1 - k.beta1))
+  const v1 = add(mul(v, k.beta2), mul(square(g), 1 - k.beta2))
+  const direction = div(div(m1, k.correction1), add(sqrt(div(v1, k.correction2)), k.epsilon))
+  const update =
+    k.weightDecay > 0 && p !== undefined
+      ? mul(add(direction, mul(p, k.weightDecay)), -k.rate)
+      : mul(direction, -k.rate)
+  return { m: m1, v: v1, update }
+}
+
 function makeAdam(op: string, options: AdamWOptions, decoupled: boolean): Optimizer<AdamState> {
   const { learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options
   const weightDecay = decoupled ? (options.weightDecay ?? 0.01) : 0
@@ -66,29 +107,27 @@ function makeAdam(op: string, options: AdamWOptions, decoupled: boolean): Optimi
         // ~1/(1−β₁) too large (case H4). Computed in float64 on the host.
         const correction1 = 1 - beta1 ** t
         const correction2 = 1 - beta2 ** t
-        const mu = mapTree(where, ([m, g]) => add(mul(m, beta1), mul(g, 1 - beta1)), state.mu, grads)
-        const nu = mapTree(where, ([v, g]) => add(mul(v, beta2), mul(square(g), 1 - beta2)), state.nu, grads)
-        const direction = (m: Parameters<typeof div>[0], v: Parameters<typeof div>[0]) =>
-          div(div(m, correction1), add(sqrt(div(v, correction2)), epsilon))
-        let updates: TensorTree
-        if (weightDecay > 0) {
-          if (params === undefined) {
-            throw new InvalidArgumentError(
-              where,
-              'params',
-              'must be given when weightDecay > 0, got undefined',
-            )
-          }
-          updates = mapTree(
-            where,
-            ([m, v, p]) => mul(add(direction(m, v), mul(p, weightDecay)), -rate),
-            mu,
-            nu,
-            params,
-          )
-        } else {
-          updates = mapTree(where, ([m, v]) => mul(direction(m, v), -rate), mu, nu)
+        if (weightDecay > 0 && params === undefined) {
+          throw new InvalidArgumentError(where, 'params', 'must be given when weightDecay > 0, got undefined')
         }
+        const constants = { beta1, beta2, correction1, correction2, epsilon, rate, weightDecay }
+        // One step per leaf, fused where the backend offers it; the three results are then
+        // gathered into the moment and update trees, whose leaves come in the same order.
+        const steps: LeafStep[] = []
+        const trees = weightDecay > 0 ? [state.mu, state.nu, grads, params!] : [state.mu, state.nu, grads]
+        const mu = mapTree(
+          where,
+          ([m, v, g, p]) => {
+            const step = adamLeafStep({ m, v, g, p }, constants)
+            steps.push(step)
+            return step.m
+          },
+          ...trees,
+        )
+        let leaf = 0
+        const nu = mapTree(where, () => steps[leaf++].v, state.nu)
+        leaf = 0
+        const updates = mapTree(where, () => steps[leaf++].update, state.mu)
         return { updates, state: { count: t, mu, nu } }
       }),
   }
