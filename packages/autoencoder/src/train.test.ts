@@ -1,7 +1,15 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fold, fromArray, InvalidArgumentError, key, type Tensor, uniformFloats } from '@gen/core-tensor'
+import {
+  fold,
+  fromArray,
+  InvalidArgumentError,
+  key,
+  memoryStats,
+  type Tensor,
+  uniformFloats,
+} from '@gen/core-tensor'
 import { encodeSafetensors } from '@gen/core-tensor/io'
 import { describe, expect, test } from 'vitest'
 import { decodeCheckpoint, encodeCheckpoint, flattenTree } from './checkpoint'
@@ -9,7 +17,9 @@ import type { AutoencoderConfig } from './config'
 import { binarizeValues, corrupt, noiseLevels } from './corruption'
 import { initAutoencoder } from './model'
 import { readCheckpoint, writeCheckpoint } from './node/index'
+import { reconstruct } from './generate'
 import { evaluateAutoencoder, trainAutoencoder } from './train'
+import { anomalyScores, pixelBce, psnr } from './uses'
 
 // 400 noisy copies of 4 prototype 4×4 images: learnable in a few hundred steps
 function toyData(n: number, seed: number): { x: Tensor; labels: Tensor } {
@@ -128,6 +138,27 @@ describe('trainAutoencoder', () => {
     expect(c.history[2].testElbo!).toBeGreaterThan(c.history[0].testElbo!)
   })
 
+  test('leaks no tensors: epochs 2 and 4 end with the same live-tensor count (case H5)', async () => {
+    const { x } = toyData(100, 4)
+    const test = toyData(50, 5).x
+    const counts: number[] = []
+    const run = await trainAutoencoder({
+      config,
+      params: initAutoencoder(config, { key: key(6) }),
+      data: x,
+      testData: test,
+      epochs: 4,
+      batchSize: 25,
+      key: key(5),
+      binarize: 'dynamic',
+      onProgress: () => {
+        counts.push(memoryStats().tensors)
+      },
+    })
+    expect(counts[3]).toBe(counts[1])
+    expect(run.history).toHaveLength(4)
+  })
+
   test('bad options are typed errors naming the argument', async () => {
     const { x } = toyData(20, 1)
     const params = initAutoencoder(config, { key: key(0) })
@@ -239,5 +270,32 @@ describe('corruption and binarisation', () => {
     expect(() => binarizeValues([0.5, 1.5], key(0))).toThrow(
       /x must hold values in \[0, 1\], got 1.5 at index 1/,
     )
+  })
+})
+
+describe('uses', () => {
+  test('psnr and pixelBce are exact on small inputs', () => {
+    expect(psnr(fromArray([[0, 1]]), fromArray([[0.1, 0.9]]))).toBeCloseTo(20, 5)
+    expect(psnr(fromArray([[0, 255]]), fromArray([[25.5, 229.5]]), 255)).toBeCloseTo(20, 5)
+    expect(pixelBce(fromArray([[1, 0]]), fromArray([[0.5, 0.25]]))).toBeCloseTo(Math.LN2 - Math.log(0.75), 6)
+    expect(() => psnr(fromArray([[0, 1]]), fromArray([[0, 1, 2]]))).toThrow(/b must have a's shape/)
+  })
+
+  test("anomaly scores: 'elbo' is −ELBO per example, 'reconstruction' the squared error of the mean reconstruction", () => {
+    const params = initAutoencoder(config, { key: key(0) })
+    const x = fromArray(binarizeValues(toyData(30, 1).x.dataSync(), key(2)), { shape: [30, 16] })
+    const byElbo = anomalyScores(config, params, x, { method: 'elbo', key: key(3) })
+    const e = evaluateAutoencoder(config, params, x, { key: key(3) }).perExample
+    byElbo.forEach((v, i) => expect(v).toBe(-e[i]))
+    const byRec = anomalyScores(config, params, x, { method: 'reconstruction' })
+    const r = reconstruct(config, params, x).dataSync()
+    const xv = x.dataSync()
+    let first = 0
+    for (let j = 0; j < 16; j++) first += (xv[j] - r[j]) ** 2
+    expect(byRec[0]).toBeCloseTo(first, 6)
+    const ae: AutoencoderConfig = { ...config, kind: 'ae' }
+    expect(() =>
+      anomalyScores(ae, initAutoencoder(ae, { key: key(0) }), x, { method: 'elbo', key: key(0) }),
+    ).toThrow(/'elbo' needs a VAE/)
   })
 })
