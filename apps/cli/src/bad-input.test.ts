@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 const main = join(import.meta.dirname, 'main.ts')
 
 function gen(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
+  const run = spawnSync(process.execPath, ['--conditions=@gen/source', '--import', 'tsx', main, ...args], {
     encoding: 'utf8',
     timeout: 60_000,
   })
@@ -40,6 +40,16 @@ describe('gen: bad input', () => {
     ],
     [['hopfield', 'recall', '--noise', '1.5'], /--noise must be a number in \[0, 1\], got 1.5/],
     [['hopfield', 'capacity', '--loads', '0.1,,0.2'], /--loads must be comma-separated numbers/],
+    [
+      ['cnn', 'train', '--count', '100', '--batch-size', '200'],
+      /--batch-size must be at most --count \(100 images\), got 200/,
+    ],
+    [['cnn', 'train', '--resume'], /--resume: no checkpoint to resume from at .*checkpoint.safetensors/],
+    [
+      ['cnn', 'eval', '--weights', '/nonexistent/w.safetensors'],
+      /--weights: no such file \/nonexistent\/w.safetensors/,
+    ],
+    [['cnn', 'train', '--arch', 'vgg'], /--arch.*vgg.*Allowed choices are lenet5-modern/],
     [['tour', '--quick', '--full'], /option '--quick' cannot be used with option '--full'/],
   ])('gen %j fails with one line and exit code 1', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'gen-bad-'))
@@ -52,12 +62,16 @@ describe('gen: bad input', () => {
 
   it('refuses an empty --out (an unset shell variable) instead of writing into the current directory', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gen-bad-'))
-    const run = spawnSync(process.execPath, ['--import', 'tsx', main, 'tour', '--quick', '--out', ''], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      // relative --out paths are taken from INIT_CWD (where the user ran `pnpm gen`)
-      env: { ...process.env, INIT_CWD: cwd },
-    })
+    const run = spawnSync(
+      process.execPath,
+      ['--conditions=@gen/source', '--import', 'tsx', main, 'tour', '--quick', '--out', ''],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        // relative --out paths are taken from INIT_CWD (where the user ran `pnpm gen`)
+        env: { ...process.env, INIT_CWD: cwd },
+      },
+    )
     expect(run.status).toBe(1)
     expect(run.stderr).toMatch(/gen: --out: must name a directory, got an empty string/)
     expect(readdirSync(cwd)).toEqual([])

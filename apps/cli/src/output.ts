@@ -17,17 +17,22 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   }
 }
 
+/** The absolute path `--out DIR` names, without creating it. */
+export function resolveOutputDir(dir: string): string {
+  // resolve('') is the current directory: an empty --out (an unset shell variable) would
+  // scatter the report there instead of failing.
+  if (dir.trim() === '') throw new CliError(`--out: must name a directory, got an empty string`)
+  // Through `pnpm demo` / `pnpm gen` the process runs in apps/cli; INIT_CWD is where the user was.
+  return resolve(process.env.INIT_CWD ?? process.cwd(), dir)
+}
+
 /**
  * Makes sure `dir` exists and is writable before any long work starts; otherwise a one-line
  * `CliError` that names the directory. Relative paths are taken from where the user ran the
  * command.
  */
 export function prepareOutputDir(dir: string): string {
-  // resolve('') is the current directory: an empty --out (an unset shell variable) would
-  // scatter the report there instead of failing.
-  if (dir.trim() === '') throw new CliError(`--out: must name a directory, got an empty string`)
-  // Through `pnpm demo` / `pnpm gen` the process runs in apps/cli; INIT_CWD is where the user was.
-  const absolute = resolve(process.env.INIT_CWD ?? process.cwd(), dir)
+  const absolute = resolveOutputDir(dir)
   try {
     mkdirSync(absolute, { recursive: true })
     accessSync(absolute, constants.W_OK)

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander'
 import { withCommonOptions, type CommonOptions } from './common-options.ts'
+import { addCnnCommands } from './commands/cnn.ts'
 import { addHopfieldCommands } from './commands/hopfield.ts'
 import { addIsingCommands } from './commands/ising.ts'
 import { runTour } from './tour.ts'
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
     })
   addIsingCommands(program)
   addHopfieldCommands(program)
+  addCnnCommands(program)
   return program
 }
