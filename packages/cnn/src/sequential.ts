@@ -588,6 +588,7 @@ function keyOf(root: Key, name: string): Key {
   let k = root
   for (const part of name.split('.')) {
     if (part === 'body') continue
+    // the shortcut folds a number no body index reaches, so it never shares a body layer's key
     k = fold(k, part === 'shortcut' ? 1_000_003 : Number(part))
   }
   return k

@@ -1,0 +1,78 @@
+// The small AlexNet and ResNet learn MNIST. Reduced form (CI): 1200 training images, one
+// epoch at batch 16 (75 Adam steps of rate 2e-3), scored on the first 1000 test images; the
+// AlexNet in its batch-norm form, which learns in so few steps (its LRN form needs a few hundred
+// steps to leave chance: 13% after 75 steps, 37% after 125 measured). Full form
+// (GEN_TEST_FULL=1): 10000 images, 2 epochs at batch 32 (624 steps, cosine decay from 2e-3),
+// shifts of ±2 px, LRN AlexNet and ResNet, on the 10000 test images, each ≥ 95%. The full
+// form has not been run yet (on the shared 2-core machine it needs over an hour per net); 95%
+// is a floor below the 97–99% nets of this size reach on MNIST in a few hundred steps.
+import { isFullRun } from '@gen-tooling/vitest-config'
+import { key } from '@gen/core-tensor'
+import { cosineSchedule } from '@gen/core-tensor/optim'
+import { loadMnist } from '@gen/datasets/node'
+import { expect, test } from 'vitest'
+import {
+  alexnetConfig,
+  initSequential,
+  resnetConfig,
+  type SequentialConfig,
+  toImageDataset,
+  trainClassifier,
+} from '../src/index'
+
+const mean = 0.1307
+const std = 0.3081
+
+async function accuracyAfterTraining(config: SequentialConfig): Promise<number> {
+  const full = isFullRun()
+  const { train, test: testSet } = await loadMnist()
+  const data = toImageDataset(train, { count: full ? 10000 : 1200, mean, std })
+  const evalData = toImageDataset(testSet, { count: full ? 10000 : 1000, mean, std })
+  const batchSize = full ? 32 : 16
+  const epochs = full ? 2 : 1
+  const steps = epochs * Math.floor(data.labels.shape[0] / batchSize)
+  const result = await trainClassifier({
+    config,
+    params: initSequential(config, { key: key(0) }),
+    data,
+    evalData,
+    epochs,
+    batchSize,
+    learningRate: full ? cosineSchedule({ initial: 2e-3, decaySteps: steps, alpha: 0.01 }) : 2e-3,
+    key: key(1),
+    maxShift: full ? 2 : 0,
+    shiftFill: -mean / std,
+  })
+  const last = result.history.at(-1)
+  console.log(
+    `${config.layers.length} layers: test accuracy ${last?.evalAccuracy}, ${last?.imagesPerSecond.toFixed(0)} img/s`,
+  )
+  return last?.evalAccuracy ?? 0
+}
+
+const timeout = isFullRun() ? 4 * 3600_000 : 600_000
+
+test('the small AlexNet learns MNIST', { tags: ['slow'], timeout }, async () => {
+  const full = isFullRun()
+  const accuracy = await accuracyAfterTraining(
+    alexnetConfig({ normalization: full ? 'localResponse' : 'batchNorm' }),
+  )
+  if (full) {
+    expect(accuracy).toBeGreaterThanOrEqual(0.95)
+  } else {
+    // Measured 0.383 (keys 0/1, cpu; the same under tsx and vitest). A net that does not
+    // learn scores ~0.10; the threshold sits 3 binomial standard errors
+    // (√(0.38·0.62/1000) = 0.015) below the measurement, rounded down
+    expect(accuracy).toBeGreaterThanOrEqual(0.33)
+  }
+})
+
+test('the small ResNet learns MNIST', { tags: ['slow'], timeout }, async () => {
+  const accuracy = await accuracyAfterTraining(resnetConfig())
+  if (isFullRun()) {
+    expect(accuracy).toBeGreaterThanOrEqual(0.95)
+  } else {
+    // Measured 0.482 (keys 0/1, cpu); 3 binomial standard errors (0.016) below, rounded down
+    expect(accuracy).toBeGreaterThanOrEqual(0.43)
+  }
+})
