@@ -6,13 +6,16 @@ import {
   matmulJsF32,
   matmulKernelInfo,
 } from '../../../../packages/core-tensor/src/kernels/index.ts'
+import * as T from '../../../../packages/core-tensor/src/index.ts'
 import { key, uniformFloats } from '../../../../packages/core-tensor/src/random/index.ts'
 import { loadTfjs, type Tf } from './tfjs.ts'
 
 // Square float32 matmul C = A·B, 2 n^3 flops an iteration, one thread everywhere: gen's
 // WebAssembly SIMD kernel and its JavaScript fallback against tfjs-wasm (XNNPACK, SIMD, one
 // thread) and, at 256 only, the pure-JS tfjs-cpu backend. gen's time includes copying A and B
-// into WebAssembly memory and C out; tfjs's includes reading C back with `data()`.
+// into WebAssembly memory and C out; tfjs's includes reading C back with `data()`. `gen cpu
+// matmul(a, bᵀ)` is the tensor op on the cpu backend with a transposed right operand, as
+// `linear` calls it (the kernel reads the transpose in place), output allocation included.
 
 interface Operands {
   a: Float32Array
@@ -69,6 +72,30 @@ function genCandidate(library: string, kernel: typeof matmulF32, n: number): Can
   }
 }
 
+function genTensorCandidate(n: number): Candidate {
+  interface State {
+    a: T.Tensor
+    bt: T.Tensor
+  }
+  return {
+    library: 'gen cpu matmul(a, bᵀ)',
+    setup: (): State => {
+      const { a, b } = operands(n)
+      return { a: T.fromArray(a, { shape: [n, n] }), bt: T.fromArray(b, { shape: [n, n] }) }
+    },
+    run: (state) => {
+      const { a, bt } = state as State
+      T.tidy(() => {
+        T.matmul(a, T.transpose(bt))
+      })
+    },
+    teardown: (state) => {
+      const { a, bt } = state as State
+      T.dispose([a, bt])
+    },
+  }
+}
+
 /**
  * The suites `matmul 256`, `matmul 512` and `matmul 1024`, ratios against tfjs-wasm.
  *
@@ -89,6 +116,7 @@ export function matmulSuites(): Suite[] {
       simd
         ? genCandidate('gen wasm-simd', matmulF32, n)
         : { library: 'gen wasm-simd', unavailable: 'WebAssembly SIMD does not validate here' },
+      genTensorCandidate(n),
       genCandidate('gen js-blocked', matmulJsF32, n),
       ...(n === 256 ? [tfjsCandidate('tfjs-cpu', 'cpu', n)] : []),
       tfjsCandidate('tfjs-wasm', 'wasm', n),

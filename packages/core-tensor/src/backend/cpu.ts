@@ -226,12 +226,8 @@ class CpuBackend extends HostBackend {
       params.stride[1] === 1 &&
       simdSupported()
     if (!direct) return this.wrap('float32', conv2dHost(this.operand(x), this.operand(w), params, wasmMath))
-    const [dh, dw] = params.dilation
-    const oh = h + top + bottom - dh * (kh - 1)
-    const ow = wd + left + right - dw * (kw - 1)
-    const out = new Float32Array(n * o * Math.max(0, oh) * Math.max(0, ow))
     const geo = { n, c, h, w: wd, o, kh, kw, padding: params.padding, dilation: params.dilation }
-    conv2dDirectF32(this.gatherView(x) as Float32Array, this.gatherView(w) as Float32Array, out, geo)
+    const out = conv2dDirectF32(this.gatherView(x) as Float32Array, this.gatherView(w) as Float32Array, geo)
     return this.wrap('float32', out)
   }
 

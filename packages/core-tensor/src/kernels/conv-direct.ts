@@ -71,36 +71,36 @@ export class WasmDirectConv {
    *
    * @param x - contiguous [n, c, h, w]
    * @param weights - contiguous [o, c, kh, kw]
-   * @param y - contiguous [n, o, oh, ow], overwritten
    * @param geo - sizes, padding and dilation
+   * @returns y, a new contiguous [n, o, oh, ow] array
    */
-  run(x: Float32Array, weights: Float32Array, y: Float32Array, geo: DirectConvGeometry): void {
+  run(x: Float32Array, weights: Float32Array, geo: DirectConvGeometry): Float32Array {
     const { n, c, h, w, o, kh, kw } = geo
     const [top, bottom, left, right] = geo.padding
     const [dh, dw] = geo.dilation
     const hp = h + top + bottom
-    const oh = hp - dh * (kh - 1)
-    const ow = w + left + right - dw * (kw - 1)
-    if (n === 0 || o === 0 || oh <= 0 || ow <= 0) return
+    const oh = Math.max(0, hp - dh * (kh - 1))
+    const ow = Math.max(0, w + left + right - dw * (kw - 1))
     const taps = c * kh * kw
-    if (taps === 0) {
-      y.fill(0, 0, n * o * oh * ow)
-      return
-    }
+    const planeOut = oh * ow
+    if (n * o * planeOut === 0 || taps === 0) return new Float32Array(n * o * planeOut)
+    // Rows of at least one chunk end with a chunk that overlaps the one before it, so y is
+    // written in its final layout, straight into one [n, o, oh, ow] region (padding channels
+    // of a last block spill into the next sample's planes, written later, or into slack at
+    // the end). Narrower rows spill into the next row instead, with a gap after each plane.
+    const tight = ow >= DIRECT_COLUMNS
     const owp = Math.ceil(ow / DIRECT_COLUMNS) * DIRECT_COLUMNS
     // A padded row is wide enough for the last chunk's reads at the last tap.
     const wp = Math.max(w + left + right, owp + dw * (kw - 1))
     const blocks = Math.ceil(o / DIRECT_CHANNELS)
-    // Layout (float indices): taps | weights [blocks, taps, 4] | xp [c, hp, wp] | y planes.
-    // y rows are ow apart (the final layout), so a tile past the row's end spills into the
-    // next row, which is computed later and overwrites it; planes are `plane` apart, with a
-    // gap of one tile so the last row's spill stays inside its own plane.
+    const plane = tight ? planeOut : planeOut + DIRECT_COLUMNS
+    // Layout (float indices): taps | weights [blocks, taps, 4] | xp [c, hp, wp] | y
     const tapsAt = 16
     const wtsAt = tapsAt + taps + ((4 - (taps % 4)) % 4)
     const xpAt = wtsAt + blocks * taps * DIRECT_CHANNELS
-    const plane = oh * ow + DIRECT_COLUMNS
     const yAt = xpAt + c * hp * wp + 8
-    const end = yAt + blocks * DIRECT_CHANNELS * plane
+    const slack = (blocks * DIRECT_CHANNELS - o) * plane
+    const end = yAt + (tight ? n * o * plane + slack : blocks * DIRECT_CHANNELS * plane)
     const have = this.memory.buffer.byteLength
     if (4 * end > have) this.memory.grow(Math.ceil((4 * end - have) / PAGE))
     const heap = new Float32Array(this.memory.buffer)
@@ -119,8 +119,9 @@ export class WasmDirectConv {
       }
     }
 
+    const y = tight ? undefined : new Float32Array(n * o * planeOut)
+    const lastq = tight ? 4 * (ow - DIRECT_COLUMNS) : 0x7fffffff
     const sampleIn = c * h * w
-    const planeOut = oh * ow
     for (let b = 0; b < n; b++) {
       // interior of the padded input; the zero border was written above and never changes
       for (let ci = 0; ci < c; ci++) {
@@ -129,6 +130,7 @@ export class WasmDirectConv {
           heap.set(x.subarray(src, src + w), xpAt + (ci * hp + top + r) * wp + left)
         }
       }
+      const sampleAt = tight ? yAt + b * o * plane : yAt
       for (let block = 0; block < blocks; block++) {
         this.direct(
           4 * xpAt,
@@ -138,15 +140,19 @@ export class WasmDirectConv {
           4 * wp,
           oh,
           owp / DIRECT_COLUMNS,
-          4 * (yAt + block * DIRECT_CHANNELS * plane),
+          4 * (sampleAt + block * DIRECT_CHANNELS * plane),
           4 * ow,
           4 * plane,
+          lastq,
         )
       }
+      if (y === undefined) continue
       for (let oi = 0; oi < o; oi++) {
         const src = yAt + oi * plane
         y.set(heap.subarray(src, src + planeOut), (b * o + oi) * planeOut)
       }
     }
+    // one copy into fresh memory, no zero fill
+    return y ?? new Float32Array(this.memory.buffer.slice(4 * yAt, 4 * (yAt + n * o * planeOut)))
   }
 }

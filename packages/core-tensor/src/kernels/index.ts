@@ -97,21 +97,16 @@ let defaultDirectConv: WasmDirectConv | undefined
  *
  * @param x - contiguous [n, c, h, w]
  * @param w - contiguous [o, c, kh, kw]
- * @param y - contiguous [n, o, oh, ow], overwritten
  * @param geo - sizes, padding `[top, bottom, left, right]` and dilation
+ * @returns y, a new contiguous [n, o, oh, ow] array
  * @throws UnsupportedOpError without WebAssembly
  * @example
  * ```ts
  * const geo = { n: 1, c: 1, h: 3, w: 3, o: 1, kh: 2, kw: 2, padding: [0, 0, 0, 0], dilation: [1, 1] } as const
- * conv2dDirectF32(new Float32Array(9).fill(1), new Float32Array(4).fill(1), y, geo) // y = [4, 4, 4, 4]
+ * conv2dDirectF32(new Float32Array(9).fill(1), new Float32Array(4).fill(1), geo) // [4, 4, 4, 4]
  * ```
  */
-export function conv2dDirectF32(
-  x: Float32Array,
-  w: Float32Array,
-  y: Float32Array,
-  geo: DirectConvGeometry,
-): void {
+export function conv2dDirectF32(x: Float32Array, w: Float32Array, geo: DirectConvGeometry): Float32Array {
   defaultDirectConv ??= new WasmDirectConv()
-  defaultDirectConv.run(x, w, y, geo)
+  return defaultDirectConv.run(x, w, geo)
 }

@@ -5,17 +5,20 @@
  * times the input and the GEMM's M (output channels) is tiny, so the product spends its time
  * packing. The direct kernel reads each input value from L1 instead, once per tap.
  *
- * `direct(xp, taps, ntaps, wts, rowBytes, oh, nq, y, ldy, planeBytes)`, stride 1: for each
- * output row `p < oh` and each 8-column chunk `qb < nq` it keeps a `4 channels x 8 columns`
- * tile of y in eight f32x4 accumulators and, for each tap `t < ntaps`,
+ * `direct(xp, taps, ntaps, wts, rowBytes, oh, nq, y, ldy, planeBytes, lastq)`, stride 1: for
+ * each output row `p < oh` and each 8-column chunk `qb < nq`, starting at byte
+ * `qoff = min(qb·32, lastq)` of the row (so a last chunk can overlap the one before it and end
+ * exactly at the row's end), it keeps a `4 channels x 8 columns` tile of y in eight f32x4
+ * accumulators and, for each tap `t < ntaps`,
  *
  * ```
- * x8  = f32[xp + p·rowBytes + qb·32 + taps[t] .. + 32]      (two v128 loads, any alignment)
+ * x8  = f32[xp + p·rowBytes + qoff + taps[t] .. + 32]       (two v128 loads, any alignment)
  * acc[c] += wts[t·4 + c] · x8                                (c = 0..3, splat weights)
  * ```
  *
- * then stores channel c's 8 values at `y + c·planeBytes + p·ldy + qb·32` (rows and chunks in
- * increasing order, so a caller may let a last chunk spill into the next row). The input `xp` is
+ * then stores channel c's 8 values at `y + c·planeBytes + p·ldy + qoff` (rows and chunks in
+ * increasing order, so with a large `lastq` a caller may let a last chunk spill into the next
+ * row instead). The input `xp` is
  * zero-padded by the caller so every read is in bounds; `taps[t]` is the byte offset of tap
  * (c, i, j) in it. Addresses and strides are bytes; needs `ntaps >= 1`.
  */
@@ -29,8 +32,10 @@ export const DIRECT_CHANNELS = 4
 export const DIRECT_COLUMNS = 8
 
 function direct(): FunctionBuilder {
-  const f = new FunctionBuilder([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [])
-  const [xp, taps, ntaps, wts, rowBytes, oh, nq, y, ldy, planeBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+  const f = new FunctionBuilder([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32], [])
+  const [xp, taps, ntaps, wts, rowBytes, oh, nq, y, ldy, planeBytes, lastq] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+  ]
   const p = f.local(i32)
   const qb = f.local(i32)
   const base = f.local(i32)
@@ -39,6 +44,7 @@ function direct(): FunctionBuilder {
   const wp = f.local(i32)
   const xa = f.local(i32)
   const yc = f.local(i32)
+  const qoff = f.local(i32)
   const a0 = f.local(v128)
   const a1 = f.local(v128)
   const w = f.local(v128)
@@ -52,9 +58,11 @@ function direct(): FunctionBuilder {
   f.i32Const(0).localSet(qb)
   f.block().loop() // qb loop
   f.localGet(qb).localGet(nq).i32GeS().brIf(1)
-  // base = xp + p*rowBytes + qb*32
+  // qoff = min(qb*32, lastq): the chunk's byte offset in its row; base = xp + p*rowBytes + qoff
+  f.localGet(qb).i32Const(5).i32Shl().localTee(qoff).localGet(lastq)
+  f.localGet(qoff).localGet(lastq).i32LtS().select().localSet(qoff)
   f.localGet(xp).localGet(p).localGet(rowBytes).i32Mul().i32Add()
-  f.localGet(qb).i32Const(5).i32Shl().i32Add().localSet(base)
+  f.localGet(qoff).i32Add().localSet(base)
   for (const a of acc) f.f32x4Const(0).localSet(a)
   f.localGet(taps).localSet(tp)
   f.localGet(wts).localSet(wp)
@@ -85,9 +93,9 @@ function direct(): FunctionBuilder {
     .localSet(wp)
   f.localGet(tp).i32Const(4).i32Add().localTee(tp).localGet(tend).i32Ne().brIf(0)
   f.end()
-  // yc = y + p*ldy + qb*32, then one plane per channel
+  // yc = y + p*ldy + qoff, then one plane per channel
   f.localGet(y).localGet(p).localGet(ldy).i32Mul().i32Add()
-  f.localGet(qb).i32Const(5).i32Shl().i32Add().localSet(yc)
+  f.localGet(qoff).i32Add().localSet(yc)
   for (let c = 0; c < DIRECT_CHANNELS; c++) {
     f.localGet(yc)
       .localGet(acc[2 * c])
