@@ -568,6 +568,8 @@ export function dbnLowerBound(
   checkPositiveInteger(op, 'numSamples', numSamples)
   if (options.key === undefined)
     throw new InvalidArgumentError(op, 'key', "must be given for method 'sampled', got undefined")
+  // sums of x − x_first per row, so the variance does not cancel catastrophically around |x| ~ 100
+  const first = new Float64Array(rows)
   const sum = new Float64Array(rows)
   const sumSq = new Float64Array(rows)
   const v = Float64Array.from({ length: rows * V }, (_, q) => visible[q])
@@ -586,12 +588,15 @@ export function dbnLowerBound(
     }
     for (let r = 0; r < rows; r++) {
       const x = value[r] - freeEnergyRow(top, lower, r) - logZ
-      sum[r] += x
-      sumSq[r] += x * x
+      if (s === 0) first[r] = x
+      const d = x - first[r]
+      sum[r] += d
+      sumSq[r] += d * d
     }
   }
-  const bound = sum.map((x) => x / numSamples)
-  const standardError = bound.map((m, r) =>
+  const shifted = sum.map((x) => x / numSamples)
+  const bound = shifted.map((m, r) => first[r] + m)
+  const standardError = shifted.map((m, r) =>
     numSamples > 1 ? Math.sqrt(Math.max(0, sumSq[r] / numSamples - m * m) / (numSamples - 1)) : 0,
   )
   return { bound, standardError }

@@ -111,7 +111,7 @@ export interface TrainRbmOptions {
   readonly key: Key
   /** Epochs ≥ 1 (passes over the data). */
   readonly numEpochs: number
-  /** Rows per batch (default min(100, N)); the last partial batch of an epoch is dropped unless it is the only one. */
+  /** Rows per batch (default min(100, N)); the N mod batchSize rows left over after the last full batch sit out that epoch (the next shuffle differs). */
   readonly batchSize?: number
   /** Negative phase (default 'cd'). */
   readonly method?: RbmTrainingMethod
