@@ -6,13 +6,12 @@
 // scan-e.svg and scan-c.svg (a 16² Swendsen–Wang scan against Kaufman's exact finite-L curves)
 // and overlap.svg (P(q) of a ±J 4×4 instance at T = 0.7: tempering against exact enumeration).
 //
-// @gen/viz is imported by relative source path: it is not (yet) a devDependency of @gen/ising.
 import { key } from '@gen/core-tensor'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { encodeGif, encodePng, imageGrid, linePlot, toImage, upscale, type Image } from '../../viz/src/index'
-import { writeFileAtomic } from '../../viz/src/node/index'
+import { encodeGif, encodePng, imageGrid, linePlot, toImage, upscale, type Image } from '@gen/viz'
+import { writeFileAtomic } from '@gen/viz/node'
 import {
   edwardsAnderson,
   enumerateStates,
