@@ -131,11 +131,7 @@ class CpuBackend extends HostBackend {
       w: StridedView,
       params: Conv2dParams,
       xShape: readonly number[],
-    ): BufferHandle =>
-      this.wrap(
-        'float32',
-        conv2dBackwardInputHost(this.operand(dy), this.operand(w), { ...params, dxShape: xShape }, wasmMath),
-      ),
+    ): BufferHandle => this.conv2dBackwardInput(dy, w, params, xShape),
     conv2dBackwardFilter: (
       x: StridedView,
       dy: StridedView,
@@ -229,6 +225,59 @@ class CpuBackend extends HostBackend {
     const geo = { n, c, h, w: wd, o, kh, kw, padding: params.padding, dilation: params.dilation }
     const out = conv2dDirectF32(this.gatherView(x) as Float32Array, this.gatherView(w) as Float32Array, geo)
     return this.wrap('float32', out)
+  }
+
+  /**
+   * The input gradient. At stride 1 with one group it is itself a stride-1 convolution: the
+   * correlation of dy with the flipped, channel-transposed filter `w'[c, o, i, j] =
+   * w[o, c, kH−1−i, kW−1−j]` under padding `d·(k−1) − pad` on each side, so it takes the
+   * direct kernel when those paddings are >= 0 and a padded dy sample fits; else GEMM + col2im.
+   */
+  private conv2dBackwardInput(
+    dy: StridedView,
+    w: StridedView,
+    params: Conv2dParams,
+    xShape: readonly number[],
+  ): BufferHandle {
+    const [n, o, oh, ow] = dy.shape
+    const [, c, kh, kw] = w.shape
+    const [dh, dw] = params.dilation
+    const [top, bottom, left, right] = params.padding
+    const padding = [
+      dh * (kh - 1) - top,
+      dh * (kh - 1) - bottom,
+      dw * (kw - 1) - left,
+      dw * (kw - 1) - right,
+    ] as const
+    // the transposed correlation's output size, which must be x's
+    const fits =
+      oh + padding[0] + padding[1] - dh * (kh - 1) === xShape[2] &&
+      ow + padding[2] + padding[3] - dw * (kw - 1) === xShape[3]
+    const direct =
+      fits &&
+      padding.every((p) => p >= 0) &&
+      o * (oh + padding[0] + padding[1]) * (ow + padding[2] + padding[3] + 8 + dw * kw) <=
+        DIRECT_MAX_SAMPLE &&
+      params.groups === 1 &&
+      params.stride[0] === 1 &&
+      params.stride[1] === 1 &&
+      simdSupported()
+    if (!direct) {
+      return this.wrap(
+        'float32',
+        conv2dBackwardInputHost(this.operand(dy), this.operand(w), { ...params, dxShape: xShape }, wasmMath),
+      )
+    }
+    const wv = this.gatherView(w) as Float32Array
+    const flipped = new Float32Array(wv.length)
+    for (let oi = 0; oi < o; oi++)
+      for (let ci = 0; ci < c; ci++)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++)
+            flipped[((ci * o + oi) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] =
+              wv[((oi * c + ci) * kh + i) * kw + j]
+    const geo = { n, c: o, h: oh, w: ow, o: c, kh, kw, padding, dilation: params.dilation }
+    return this.wrap('float32', conv2dDirectF32(this.gatherView(dy) as Float32Array, flipped, geo))
   }
 
   /** A view's values in logical order (no copy when contiguous) with its shape. */
