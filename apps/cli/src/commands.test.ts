@@ -79,6 +79,50 @@ describe('gen ising', () => {
   }, 60_000)
 })
 
+describe('gen ising (spin glasses and quenches)', () => {
+  it('anneal --couplings pm1: a ±J 5x5 spin glass reaches its exactly enumerated ground state', async () => {
+    const { result } = await gen(
+      'ising',
+      'anneal',
+      '--size',
+      '5',
+      '--couplings',
+      'pm1',
+      '--steps',
+      '300',
+      '--sweeps-per-step',
+      '4',
+    )
+    expect(result.exactGroundEnergyPerSpin).not.toBeNull()
+    expect(result.bestEnergyPerSpin).toBe(result.exactGroundEnergyPerSpin)
+  }, 60_000)
+
+  it('quench: a GIF of the coarsening, and e(t) falling to the equilibrium energy', async () => {
+    const { out, result } = await gen(
+      'ising',
+      'quench',
+      '--size',
+      '32',
+      '--sweeps',
+      '300',
+      '--temperature',
+      '2',
+      '--frames',
+      '5',
+    )
+    const gif = readFileSync(join(out, 'quench.gif'))
+    expect(gif.subarray(0, 6).toString('latin1')).toBe('GIF89a')
+    expect(result.frames).toEqual([0, 3, 16, 71, 300])
+    const series = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n').slice(1)
+    const e = series.map((line) => Number(line.split(',')[1]))
+    expect(e).toHaveLength(301)
+    // a hot start has e ≈ 0 (± a few 1/√N); after 300 sweeps e is near Kaufman's e(T = 2, L = 32)
+    // ≈ −1.745, up to the 2·2L/N = 0.125 that a pair of straight domain walls can still cost
+    expect(Math.abs(e[0])).toBeLessThan(0.15)
+    expect(Math.abs((result.finalEnergy as number) - (result.equilibriumEnergy as number))).toBeLessThan(0.15)
+  }, 60_000)
+})
+
 describe('gen hopfield', () => {
   it('recall: the pseudo-inverse rule recalls all 8 glyphs from 10% noise', async () => {
     const { result } = await gen('hopfield', 'recall', '--rule', 'pseudo-inverse', '--noise', '0.1')

@@ -1,13 +1,16 @@
-// `gen ising scan|binder|anneal`: thin layers over @gen/ising, with the exact answers drawn
+// `gen ising scan|binder|anneal|quench`: thin layers over @gen/ising, with the exact answers drawn
 // beside the Monte Carlo wherever physics has one.
 import { fold, key } from '@gen/core-tensor'
 import {
   binderCrossing,
   cubicLattice,
+  edwardsAnderson,
+  enumerateGroundStates,
   honeycombLattice,
   kaufman,
   ONSAGER_TC,
   onsager,
+  quench,
   simulatedAnnealing,
   squareLattice,
   temperatureScan,
@@ -16,7 +19,7 @@ import {
   type IsingModel,
   type ScanPoint,
 } from '@gen/ising'
-import { imageGrid, encodePng, linePlot, toImage, type CurveOverlay } from '@gen/viz'
+import { encodeGif, encodePng, imageGrid, linePlot, toImage, upscale, type CurveOverlay } from '@gen/viz'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
 import { finishCommand, startCommand } from '../command-output.ts'
@@ -271,6 +274,7 @@ async function binder(flags: BinderFlags): Promise<void> {
 
 type AnnealFlags = CommonOptions &
   LatticeFlags & {
+    couplings: 'ferromagnet' | 'pm1' | 'gaussian'
     tstart: number
     tend: number
     steps: number
@@ -286,7 +290,12 @@ function anneal(flags: AnnealFlags): void {
   }
   if (flags.steps < 2) throw new CliError(`--steps must be at least 2, got ${flags.steps}`)
   const run = startCommand('ising anneal', flags)
-  const model = buildLattice(flags)
+  const lattice = buildLattice(flags)
+  // a spin glass draws its couplings from the seed; the anneal runs on a key split from it
+  const model =
+    flags.couplings === 'ferromagnet'
+      ? lattice
+      : edwardsAnderson(lattice, { couplings: flags.couplings, key: fold(key(flags.seed), 1) })
   const result = simulatedAnnealing(model, {
     startTemperature: flags.tstart,
     endTemperature: flags.tend,
@@ -294,8 +303,10 @@ function anneal(flags: AnnealFlags): void {
     schedule: flags.schedule,
     sweepsPerStep: flags.sweepsPerStep,
     algorithm: flags.algorithm,
-    key: key(flags.seed),
+    key: fold(key(flags.seed), 2),
   })
+  // small instances have an exact ground state to hold the heuristic against
+  const exact = model.size <= 30 ? enumerateGroundStates(model) : null
   const rows = Array.from(result.temperatures, (T, k) => ({
     step: k,
     temperature: T,
@@ -320,18 +331,99 @@ function anneal(flags: AnnealFlags): void {
   }
   finishCommand(
     run,
-    `best energy per spin ${(result.bestEnergy / model.size).toFixed(4)}`,
+    `best energy per spin ${(result.bestEnergy / model.size).toFixed(4)}${exact ? ` (exact ground state ${(exact.energy / model.size).toFixed(4)})` : ''}`,
     {
       lattice: flags.lattice,
       size: flags.size,
+      couplings: flags.couplings,
       bestEnergyPerSpin: result.bestEnergy / model.size,
       finalEnergyPerSpin: result.energy / model.size,
+      exactGroundEnergyPerSpin: exact ? exact.energy / model.size : null,
     },
     rows,
   )
 }
 
-/** Adds `gen ising scan|binder|anneal` to the program. */
+type QuenchFlags = CommonOptions &
+  LatticeFlags & {
+    temperature: number
+    sweeps: number
+    frames: number
+    start: 'hot' | 'cold'
+    algorithm: Algorithm
+  }
+
+/** `gen ising quench`: a sudden change of temperature, as an animation and e(t), |m|(t). */
+async function quenchCommand(flags: QuenchFlags): Promise<void> {
+  if (flags.frames < 2) throw new CliError(`--frames must be at least 2, got ${flags.frames}`)
+  if (flags.lattice === 'cubic')
+    throw new CliError('--lattice: gen ising quench draws 2-D lattices only, got cubic')
+  const run = startCommand('ising quench', flags)
+  const model = buildLattice(flags)
+  // frames at roughly logarithmic times: coarsening slows down as t^{1/2}
+  const times = [
+    ...new Set(
+      Array.from({ length: flags.frames }, (_, k) =>
+        Math.round(Math.pow(flags.sweeps + 1, k / (flags.frames - 1)) - 1),
+      ),
+    ),
+  ]
+  run.log(
+    `ising quench: ${flags.lattice} ${flags.size}x${flags.size} from ${flags.start} to T = ${flags.temperature}, ${flags.sweeps} sweeps`,
+  )
+  await Promise.resolve()
+  const result = quench(model, {
+    temperature: flags.temperature,
+    key: key(flags.seed),
+    sweeps: flags.sweeps,
+    start: flags.start,
+    algorithm: flags.algorithm,
+    snapshots: times,
+  })
+  const [w, h] = model.shape
+  const scale = Math.max(1, Math.floor(256 / Math.max(w, h)))
+  const frames = result.snapshots.map((snap) =>
+    upscale(toImage({ data: snap.spins, shape: [h, w] }, { range: '-1..1' }), scale),
+  )
+  run.write('quench.gif', encodeGif(frames, { delayMs: 300 }))
+  run.write(
+    'frames.png',
+    encodePng(
+      imageGrid(frames, {
+        columns: Math.min(frames.length, 6),
+        gap: 4,
+        labels: result.snapshots.map((s) => `t = ${s.sweep}`),
+      }),
+    ),
+  )
+  const exactE = flags.lattice === 'square' ? kaufman(flags.size, flags.temperature).e : null
+  run.write(
+    'energy.svg',
+    linePlot([{ label: 'e(t)', x: Array.from(result.energies, (_, t) => t), y: result.energies }], {
+      title: `Energy per spin after a quench to T = ${flags.temperature}`,
+      xLabel: 'sweep t',
+      yLabel: 'e',
+      curves: exactE === null ? [] : [{ label: `equilibrium (Kaufman, L = ${flags.size})`, f: () => exactE }],
+    }),
+  )
+  const rows = Array.from(result.energies, (e, t) => ({ sweep: t, e, abs_m: result.absMagnetisations[t] }))
+  const last = rows.at(-1)
+  finishCommand(
+    run,
+    `e = ${last?.e.toFixed(4)} after ${flags.sweeps} sweeps${exactE === null ? '' : ` (equilibrium ${exactE.toFixed(4)})`}`,
+    {
+      lattice: flags.lattice,
+      size: flags.size,
+      temperature: flags.temperature,
+      finalEnergy: last?.e ?? null,
+      equilibriumEnergy: exactE,
+      frames: times,
+    },
+    rows,
+  )
+}
+
+/** Adds `gen ising scan|binder|anneal|quench` to the program. */
 export function addIsingCommands(program: Command): void {
   const ising = program
     .command('ising')
@@ -385,8 +477,34 @@ export function addIsingCommands(program: Command): void {
         .choices(['linear', 'geometric'])
         .default('geometric'),
     )
+    .addOption(
+      new Option(
+        '--couplings <kind>',
+        'ferromagnet, or an Edwards-Anderson spin glass (±J or Gaussian) drawn from --seed',
+      )
+        .choices(['ferromagnet', 'pm1', 'gaussian'])
+        .default('ferromagnet'),
+    )
     .addOption(algorithm().default('metropolis'))
     .action(anneal)
+
+  withLatticeOptions(
+    withCommonOptions(
+      ising.command('quench').description('a sudden change of temperature: animation, e(t) and |m|(t)'),
+      'out/ising-quench',
+    ),
+    128,
+  )
+    .option('--temperature <T>', 'the temperature quenched to', positiveNumber('--temperature'), 1.5)
+    .option('--sweeps <n>', 'sweeps after the quench', positiveInt('--sweeps'), 300)
+    .option('--frames <n>', 'frames of the animation', positiveInt('--frames'), 12)
+    .addOption(
+      new Option('--start <state>', 'start from T = ∞ (hot) or T = 0 (cold)')
+        .choices(['hot', 'cold'])
+        .default('hot'),
+    )
+    .addOption(algorithm().default('metropolis'))
+    .action(quenchCommand)
 }
 
 function sizesList(value: string): number[] {
