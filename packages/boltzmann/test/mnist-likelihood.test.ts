@@ -7,6 +7,10 @@
 // Full form (GEN_TEST_FULL=1): the 20 hidden units (exact log Z enumerates 2^20 hidden
 // states). Reduced form (CI): 12 hidden units, everything else the same, so training and exact
 // log Z take seconds; its thresholds are its own measurements with a margin, not the full form's.
+// Measured (keyed, so repeatable): full form CD-1 −168.25, PCD −155.65 nats; AIS error 0.006
+// (ESS 82.5 of 100) and −0.015 (ESS 50.2). Reduced form CD-1 −177.56, PCD −167.19; AIS error
+// 0.005 (ESS 76.4) and 0.150 (ESS 55.1). On 2 cores shared with other jobs (load ~20) the full
+// form took 11 minutes and the reduced one 4.5.
 import { isFullRun } from '@gen-tooling/vitest-config'
 import { key } from '@gen/core-tensor'
 import { beforeAll, describe, expect, test } from 'vitest'

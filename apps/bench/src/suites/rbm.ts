@@ -123,8 +123,11 @@ function tensorCandidate(method: 'cd' | 'pcd'): Candidate {
         const p0 = hiddenProbs(v0)
         const start = method === 'cd' ? v0 : s.chains
         const pStart = method === 'cd' ? p0 : hiddenProbs(start)
-        const h = T.bernoulli(fold(k, 0), pStart)
-        const v1 = T.bernoulli(fold(k, 1), T.sigmoid(T.add(T.matmul(h, T.transpose(s.w)), s.b)))
+        // bernoulli gives a bool mask; where turns it into 0/1 float32
+        const sample = (kk: T.Key, p: T.Tensor): T.Tensor =>
+          T.where(T.bernoulli(kk, p), T.onesLike(p), T.zerosLike(p))
+        const h = sample(fold(k, 0), pStart)
+        const v1 = sample(fold(k, 1), T.sigmoid(T.add(T.matmul(h, T.transpose(s.w)), s.b)))
         const p1 = hiddenProbs(v1)
         const scale = learningRate / B
         const dw = T.sub(T.matmul(T.transpose(v0), p0), T.matmul(T.transpose(v1), p1))
