@@ -84,6 +84,30 @@ describe('cpu strided elementwise kernels agree with the reference backend', () 
     })
   }
 
+  it('sum over every axis set of every view kind', () => {
+    for (const [name, make] of views) {
+      for (const axes of [[0], [1], [0, 1], [-1]]) {
+        for (const keepdims of [false, true]) {
+          const fast = T.sum(make(cpu, 4), { axis: axes, keepdims })
+          const slow = T.sum(make(reference, 4), { axis: axes, keepdims })
+          expect(fast.shape, `${name} ${axes.join(',')}`).toEqual(slow.shape)
+          expectAllClose(fast.dataSync(), slow.dataSync(), { rtol: 1e-6, atol: 1e-6 })
+        }
+      }
+    }
+    // a 3-D transposed view reduced over its middle and outer dims, and an empty reduction
+    const x3 = (b: BackendV1): T.Tensor => T.permute(draws(b, 9, [3, 4, 5]), [2, 0, 1])
+    expectAllClose(
+      T.sum(x3(cpu), { axis: [0, 2] }).dataSync(),
+      T.sum(x3(reference), { axis: [0, 2] }).dataSync(),
+      {
+        rtol: 1e-6,
+        atol: 1e-6,
+      },
+    )
+    expect(Array.from(T.sum(T.zeros([2, 0, 3]), { axis: [1] }).dataSync())).toEqual([0, 0, 0, 0, 0, 0])
+  })
+
   it('unary ops and contiguous() read every view kind', () => {
     for (const [name, make] of views) {
       const fast = make(cpu, 3)

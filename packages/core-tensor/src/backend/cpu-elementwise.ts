@@ -263,3 +263,51 @@ export function whereStrided(operands: {
     }
   }
 }
+
+/**
+ * Sums a strided view over `axes` (sorted, distinct) into `out` (the kept dims in order):
+ * for each output, the reduced elements are added in row-major order of the reduced dims,
+ * run by run, in float64 and stored once, the order and arithmetic of the host kernel.
+ *
+ * @param src - the buffer's data
+ * @param view - shape, strides and offset
+ * @param axes - the reduced dims
+ * @param out - one slot per kept element
+ */
+export function sumStrided(
+  src: Data,
+  view: { shape: readonly number[]; strides: readonly number[]; offset: number },
+  axes: readonly number[],
+  out: Data,
+): void {
+  const keptShape: number[] = []
+  const keptStrides: number[] = []
+  const redShape: number[] = []
+  const redStrides: number[] = []
+  view.shape.forEach((d, i) => {
+    if (axes.includes(i)) {
+      redShape.push(d)
+      redStrides.push(view.strides[i])
+    } else {
+      keptShape.push(d)
+      keptStrides.push(view.strides[i])
+    }
+  })
+  const bases = stridedOffsets(keptShape, keptStrides, view.offset)
+  const { length, steps, starts } = innerRuns(redShape, [{ strides: redStrides, offset: 0 }])
+  const step = steps[0]
+  const runStarts = starts[0]
+  const empty = redShape.some((d) => d === 0)
+  for (let o = 0; o < bases.length; o++) {
+    let acc = 0
+    if (!empty) {
+      const base = bases[o]
+      for (let r = 0; r < runStarts.length; r++) {
+        let p = base + runStarts[r]
+        if (step === 1) for (let i = 0; i < length; i++) acc += src[p + i]
+        else for (let i = 0; i < length; i++, p += step) acc += src[p]
+      }
+    }
+    out[o] = acc
+  }
+}

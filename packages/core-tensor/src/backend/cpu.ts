@@ -7,7 +7,7 @@ import {
   type HostConvMath,
 } from './conv-kernel'
 import { adamStepF32 } from './cpu-adam'
-import { binaryStrided, gatherStrided, whereStrided } from './cpu-elementwise'
+import { binaryStrided, gatherStrided, sumStrided, whereStrided } from './cpu-elementwise'
 import { HostBackend, binaryFunctions, binaryOutDType, unaryFunctions } from './host'
 import type {
   AdamStepConstants,
@@ -15,6 +15,7 @@ import type {
   BinaryOp,
   BufferHandle,
   Conv2dParams,
+  ReduceOp,
   StridedView,
   TypedArray,
   UnaryOp,
@@ -192,6 +193,15 @@ class CpuBackend extends HostBackend {
       out,
     })
     return this.wrap(a.buffer.dtype, out)
+  }
+
+  /** Sums run by run without an offset table (same order and arithmetic as the host's). */
+  override reduce(op: ReduceOp, x: StridedView, axes: readonly number[]): BufferHandle {
+    if (op !== 'sum' || x.buffer.dtype === 'bool') return super.reduce(op, x, axes)
+    const outSize = sizeOf(x.shape.filter((_, d) => !axes.includes(d)))
+    const out = this.newArray(x.buffer.dtype, outSize)
+    sumStrided(this.dataOf(x.buffer), x, axes, out)
+    return this.wrap(x.buffer.dtype, out)
   }
 
   /** As the host's, but a strided view is copied run by run instead of via an offset table. */
