@@ -1,6 +1,6 @@
 import { fold, key, normalFloats, uniformFloats } from '@gen/core-tensor'
 import { describe, expect, test } from 'vitest'
-import { createRbm, initRbm, rbmLogProbability, type Rbm } from '../rbm'
+import { createRbm, initRbm, rbmGibbsSample, rbmLogProbability, type Rbm } from '../rbm'
 import {
   initTemperingChains,
   linearInverseTemperatures,
@@ -130,6 +130,51 @@ describe('parallel tempering', () => {
     const rates = temperingSwapRates(state)
     expect(rates.length).toBe(3)
     for (const r of rates) expect(r).toBeGreaterThan(0.05)
+  })
+
+  test('a two-mode RBM: plain Gibbs chains stay in their mode, tempered chains find both with the exact weights', () => {
+    // V = 6, H = 1, W_i = 8, b_i = −4, c = −24: h = 0 pulls every v_i off, h = 1 pulls every v_i on;
+    // leaving the off mode needs 3 units on at once (p ≈ 1e-4 per step), so a Gibbs chain stays put
+    const rbm = createRbm({
+      numVisible: 6,
+      numHidden: 1,
+      weights: new Array(6).fill(8),
+      visibleBias: new Array(6).fill(-4),
+      hiddenBias: [-24],
+    })
+    const allV = Float64Array.from(Array.from({ length: 64 }, (_, s) => bits(s, 6)).flat())
+    const logP = rbmLogProbability(rbm, allV)
+    // exact probability of the "on" mode: at least 3 of the 6 units on
+    let onMode = 0
+    for (let s = 0; s < 64; s++) if (bits(s, 6).reduce((a, b) => a + b, 0) >= 3) onMode += Math.exp(logP[s])
+    expect(onMode).toBeGreaterThan(0.3)
+    expect(onMode).toBeLessThan(0.7)
+    const fractionOn = (rows: Float64Array, C: number): number => {
+      let n = 0
+      for (let r = 0; r < C; r++) {
+        let on = 0
+        for (let i = 0; i < 6; i++) on += rows[6 * r + i]
+        if (on >= 3) n++
+      }
+      return n / C
+    }
+    const C = 2000
+    const se = Math.sqrt((onMode * (1 - onMode)) / C)
+    // every chain starts in the "off" mode (v = 0)
+    const gibbs = rbmGibbsSample(rbm, new Float64Array(C * 6), { key: key(20), numSteps: 100 })
+    expect(fractionOn(gibbs.visible, C)).toBeLessThan(0.03)
+    let state = initTemperingChains(rbm, {
+      key: key(21),
+      numChains: C,
+      inverseTemperatures: linearInverseTemperatures(12),
+      start: new Float64Array(C * 6),
+    })
+    state = rbmParallelTemperingStep(rbm, state, { key: key(22), numSteps: 100 })
+    const tempered = fractionOn(state.visible.subarray(0, C * 6), C)
+    console.info(
+      `two-mode RBM: exact p(on mode) ${onMode.toFixed(3)}, PT ${tempered.toFixed(3)}, Gibbs ${fractionOn(gibbs.visible, C).toFixed(3)}; swap rates ${Array.from(temperingSwapRates(state), (r) => r.toFixed(2)).join(' ')}`,
+    )
+    expect(Math.abs(tempered - onMode)).toBeLessThan(4 * se)
   })
 
   test('a wrong-size state is a typed error', () => {
