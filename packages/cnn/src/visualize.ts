@@ -304,8 +304,8 @@ export function saliencyMaps(
  * field in deep convolutional neural networks", §2): the mean over input images of
  * `|∂ y_u / ∂ x|`, where `y_u` is one unit of layer `layer` (by default the centre of its
  * map, summed over its channels, or one `channel`), summed over input channels. Its support
- * lies inside the analytic receptive field (`receptiveFieldBox`); its mass concentrates near
- * the centre, roughly like a Gaussian, far inside the box.
+ * lies inside the analytic receptive field (`receptiveFieldBox`); in deep stacks its mass
+ * gathers near the centre, roughly Gaussian and much smaller than the box (Luo et al., §3).
  *
  * @param config - the network (evaluation mode: dropout off, batchNorm on `state`)
  * @param params - its (trained or untrained) parameters
