@@ -8,7 +8,8 @@ import {
 } from './conv-kernel'
 import { adamStepF32 } from './cpu-adam'
 import { binaryStrided, gatherStrided, sumStrided, whereStrided } from './cpu-elementwise'
-import { HostBackend, binaryFunctions, binaryOutDType, unaryFunctions } from './host'
+import { Float32Pool } from './cpu-pool'
+import { HostBackend, type HostBuffer, binaryFunctions, binaryOutDType, unaryFunctions } from './host'
 import type {
   AdamStepConstants,
   BackendV1,
@@ -97,11 +98,12 @@ function matrixLayout(
 const DIRECT_MAX_SAMPLE = 65536
 
 /** The conv kernels' GEMM: the WebAssembly SIMD matmul (`matmulF32`). */
-const wasmMath: HostConvMath<Float32Array> = {
-  gemm: (a, b, out, { m, n, k, aOffset, transposeA, transposeB }) =>
-    matmulF32(a, b, out, { m, n, k, offsetA: aOffset, transposeA, transposeB }),
-  alloc: (size) => new Float32Array(size),
-}
+const wasmGemm: HostConvMath<Float32Array>['gemm'] = (
+  a,
+  b,
+  out,
+  { m, n, k, aOffset, transposeA, transposeB },
+) => matmulF32(a, b, out, { m, n, k, offsetA: aOffset, transposeA, transposeB })
 
 /**
  * The fast float32 CPU backend: contiguous fast paths for elementwise ops, a broadcast fast
@@ -141,9 +143,24 @@ class CpuBackend extends HostBackend {
     ): BufferHandle =>
       this.wrap(
         'float32',
-        conv2dBackwardFilterHost(this.operand(x), this.operand(dy), { ...params, dwShape: wShape }, wasmMath),
+        conv2dBackwardFilterHost(
+          this.operand(x),
+          this.operand(dy),
+          { ...params, dwShape: wShape },
+          this.convMath,
+        ),
       ),
   }
+
+  private readonly pool = new Float32Pool()
+  /** The conv kernels' GEMM and allocator (from the pool). */
+  private readonly convMath: HostConvMath<Float32Array> = {
+    gemm: wasmGemm,
+    alloc: (size) => this.pool.take(size),
+  }
+
+  /** An array the caller overwrites entirely: from the pool, not zero-filled. */
+  private readonly overwrite = (size: number): Float32Array => this.pool.take(size, false)
 
   constructor() {
     super('cpu', 32, Float32Array)
@@ -152,7 +169,7 @@ class CpuBackend extends HostBackend {
   override unary(op: UnaryOp, x: StridedView): BufferHandle {
     if (x.buffer.dtype === 'float32') {
       const values = this.gatherView(x) as Float32Array
-      const out = new Float32Array(values.length)
+      const out = this.pool.take(values.length, false)
       if (!unaryLoop(op, values, out)) {
         const f = unaryFunctions[op]
         for (let i = 0; i < values.length; i++) out[i] = f(values[i])
@@ -204,6 +221,17 @@ class CpuBackend extends HostBackend {
     return this.wrap(x.buffer.dtype, out)
   }
 
+  /** Zero-filled storage; large float32 arrays come from the pool of disposed ones. */
+  protected override newArray(dtype: DType, size: number): TypedArray {
+    return dtype === 'float32' ? this.pool.take(size) : super.newArray(dtype, size)
+  }
+
+  override dispose(buffer: BufferHandle): void {
+    const data = (buffer as HostBuffer).data
+    super.dispose(buffer)
+    if ((buffer as HostBuffer).backend === this.name) this.pool.give(data)
+  }
+
   /** As the host's, but a strided view is copied run by run instead of via an offset table. */
   protected override gatherView(x: StridedView): TypedArray {
     const src = this.dataOf(x.buffer)
@@ -231,9 +259,15 @@ class CpuBackend extends HostBackend {
       params.stride[0] === 1 &&
       params.stride[1] === 1 &&
       simdSupported()
-    if (!direct) return this.wrap('float32', conv2dHost(this.operand(x), this.operand(w), params, wasmMath))
+    if (!direct)
+      return this.wrap('float32', conv2dHost(this.operand(x), this.operand(w), params, this.convMath))
     const geo = { n, c, h, w: wd, o, kh, kw, padding: params.padding, dilation: params.dilation }
-    const out = conv2dDirectF32(this.gatherView(x) as Float32Array, this.gatherView(w) as Float32Array, geo)
+    const out = conv2dDirectF32(
+      this.gatherView(x) as Float32Array,
+      this.gatherView(w) as Float32Array,
+      geo,
+      this.overwrite,
+    )
     return this.wrap('float32', out)
   }
 
@@ -275,7 +309,12 @@ class CpuBackend extends HostBackend {
     if (!direct) {
       return this.wrap(
         'float32',
-        conv2dBackwardInputHost(this.operand(dy), this.operand(w), { ...params, dxShape: xShape }, wasmMath),
+        conv2dBackwardInputHost(
+          this.operand(dy),
+          this.operand(w),
+          { ...params, dxShape: xShape },
+          this.convMath,
+        ),
       )
     }
     const wv = this.gatherView(w) as Float32Array
@@ -287,7 +326,10 @@ class CpuBackend extends HostBackend {
             flipped[((ci * o + oi) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] =
               wv[((oi * c + ci) * kh + i) * kw + j]
     const geo = { n, c: o, h: oh, w: ow, o: c, kh, kw, padding, dilation: params.dilation }
-    return this.wrap('float32', conv2dDirectF32(this.gatherView(dy) as Float32Array, flipped, geo))
+    return this.wrap(
+      'float32',
+      conv2dDirectF32(this.gatherView(dy) as Float32Array, flipped, geo, this.overwrite),
+    )
   }
 
   /** A view's values in logical order (no copy when contiguous) with its shape. */
@@ -322,7 +364,7 @@ class CpuBackend extends HostBackend {
           }
       return this.wrap(dtype, out)
     }
-    const out = new Float32Array(batches * m * n)
+    const out = this.pool.take(batches * m * n, false)
     if (m === 0 || n === 0) return this.wrap(dtype, out)
     let af = ad as Float32Array
     let bf = bd as Float32Array

@@ -72,9 +72,15 @@ export class WasmDirectConv {
    * @param x - contiguous [n, c, h, w]
    * @param weights - contiguous [o, c, kh, kw]
    * @param geo - sizes, padding and dilation
-   * @returns y, a new contiguous [n, o, oh, ow] array
+   * @param alloc - makes y's array of a given length (its contents are overwritten)
+   * @returns y, a contiguous [n, o, oh, ow] array from `alloc`
    */
-  run(x: Float32Array, weights: Float32Array, geo: DirectConvGeometry): Float32Array {
+  run(
+    x: Float32Array,
+    weights: Float32Array,
+    geo: DirectConvGeometry,
+    alloc: (size: number) => Float32Array = (size) => new Float32Array(size),
+  ): Float32Array {
     const { n, c, h, w, o, kh, kw } = geo
     const [top, bottom, left, right] = geo.padding
     const [dh, dw] = geo.dilation
@@ -83,7 +89,7 @@ export class WasmDirectConv {
     const ow = Math.max(0, w + left + right - dw * (kw - 1))
     const taps = c * kh * kw
     const planeOut = oh * ow
-    if (n * o * planeOut === 0 || taps === 0) return new Float32Array(n * o * planeOut)
+    if (n * o * planeOut === 0 || taps === 0) return alloc(n * o * planeOut).fill(0)
     // Rows of at least one chunk end with a chunk that overlaps the one before it, so y is
     // written in its final layout, straight into one [n, o, oh, ow] region (padding channels
     // of a last block spill into the next sample's planes, written later, or into slack at
@@ -119,7 +125,7 @@ export class WasmDirectConv {
       }
     }
 
-    const y = tight ? undefined : new Float32Array(n * o * planeOut)
+    const y = alloc(n * o * planeOut)
     const lastq = tight ? 4 * (ow - DIRECT_COLUMNS) : 0x7fffffff
     const sampleIn = c * h * w
     for (let b = 0; b < n; b++) {
@@ -146,13 +152,13 @@ export class WasmDirectConv {
           lastq,
         )
       }
-      if (y === undefined) continue
+      if (tight) continue
       for (let oi = 0; oi < o; oi++) {
         const src = yAt + oi * plane
         y.set(heap.subarray(src, src + planeOut), (b * o + oi) * planeOut)
       }
     }
-    // one copy into fresh memory, no zero fill
-    return y ?? new Float32Array(this.memory.buffer.slice(4 * yAt, 4 * (yAt + n * o * planeOut)))
+    if (tight) y.set(heap.subarray(yAt, yAt + n * o * planeOut))
+    return y
   }
 }

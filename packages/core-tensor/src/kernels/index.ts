@@ -98,7 +98,8 @@ let defaultDirectConv: WasmDirectConv | undefined
  * @param x - contiguous [n, c, h, w]
  * @param w - contiguous [o, c, kh, kw]
  * @param geo - sizes, padding `[top, bottom, left, right]` and dilation
- * @returns y, a new contiguous [n, o, oh, ow] array
+ * @param alloc - makes y's array of a given length, overwritten (default a new Float32Array)
+ * @returns y, a contiguous [n, o, oh, ow] array
  * @throws UnsupportedOpError without WebAssembly
  * @example
  * ```ts
@@ -106,7 +107,12 @@ let defaultDirectConv: WasmDirectConv | undefined
  * conv2dDirectF32(new Float32Array(9).fill(1), new Float32Array(4).fill(1), geo) // [4, 4, 4, 4]
  * ```
  */
-export function conv2dDirectF32(x: Float32Array, w: Float32Array, geo: DirectConvGeometry): Float32Array {
+export function conv2dDirectF32(
+  x: Float32Array,
+  w: Float32Array,
+  geo: DirectConvGeometry,
+  alloc?: (size: number) => Float32Array,
+): Float32Array {
   defaultDirectConv ??= new WasmDirectConv()
-  return defaultDirectConv.run(x, w, geo)
+  return defaultDirectConv.run(x, w, geo, alloc)
 }
