@@ -1,5 +1,5 @@
 import type { DType } from '../dtype'
-import { conv2dDirectF32, matmulF32, simdSupported } from '../kernels/index'
+import { adamStepWasmF32, conv2dDirectF32, matmulF32, simdSupported } from '../kernels/index'
 import {
   conv2dBackwardFilterHost,
   conv2dBackwardInputHost,
@@ -119,10 +119,15 @@ class CpuBackend extends HostBackend {
       constants: AdamStepConstants,
     ): { m: BufferHandle; v: BufferHandle; update: BufferHandle } => {
       const read = (x: StridedView): Float32Array => this.gatherView(x) as Float32Array
-      const out = adamStepF32(
-        { m: read(inputs.m), v: read(inputs.v), g: read(inputs.g), p: inputs.p && read(inputs.p) },
-        constants,
-      )
+      const arrays = {
+        m: read(inputs.m),
+        v: read(inputs.v),
+        g: read(inputs.g),
+        p: inputs.p && read(inputs.p),
+      }
+      const out = simdSupported()
+        ? adamStepWasmF32(arrays, constants, this.overwrite)
+        : adamStepF32(arrays, constants)
       return {
         m: this.wrap('float32', out.m),
         v: this.wrap('float32', out.v),

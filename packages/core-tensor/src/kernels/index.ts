@@ -8,6 +8,7 @@ import { planMatmul, type MatmulSpec } from './matmul-options'
 import { runMatmulJs } from './matmul-js'
 import { WasmMatmul } from './matmul-wasm'
 import { WasmDirectConv, type DirectConvGeometry } from './conv-direct'
+import { WasmAdam, type AdamKernelConstants } from './adam-wasm'
 import { simdSupported } from './wasm/simd-support'
 
 export {
@@ -20,6 +21,7 @@ export {
 export { matmulJsF32 } from './matmul-js'
 export { WasmMatmul } from './matmul-wasm'
 export { WasmDirectConv, type DirectConvGeometry } from './conv-direct'
+export { WasmAdam, type AdamKernelConstants } from './adam-wasm'
 export { simdSupported } from './wasm/simd-support'
 
 /** Which matmul kernel `matmulF32` runs here. */
@@ -115,4 +117,31 @@ export function conv2dDirectF32(
 ): Float32Array {
   defaultDirectConv ??= new WasmDirectConv()
   return defaultDirectConv.run(x, w, geo, alloc)
+}
+
+/** The default Adam kernel instance, made on first use (as `defaultKernel`). */
+let defaultAdam: WasmAdam | undefined
+
+/**
+ * One Adam/AdamW step in float32 with the WebAssembly SIMD kernel, bit-identical to the
+ * composed float32 ops (see `wasm/adam-module.ts`). Only where `simdSupported()`.
+ *
+ * @param arrays - moments m, v, gradient g, and the parameter p when `weightDecay > 0`
+ * @param k - β₁, β₂, the bias corrections, ε, the step size and the decoupled decay
+ * @param alloc - makes each output array of a given length (overwritten)
+ * @returns the new moments and the update
+ * @throws UnsupportedOpError without WebAssembly
+ * @example
+ * ```ts
+ * const k = { beta1: 0.9, beta2: 0.999, correction1: 0.1, correction2: 0.001, epsilon: 1e-8, rate: 1e-3, weightDecay: 0 }
+ * const { update } = adamStepWasmF32({ m, v, g }, k, (n) => new Float32Array(n))
+ * ```
+ */
+export function adamStepWasmF32(
+  arrays: { m: Float32Array; v: Float32Array; g: Float32Array; p?: Float32Array },
+  k: AdamKernelConstants,
+  alloc: (size: number) => Float32Array,
+): { m: Float32Array; v: Float32Array; update: Float32Array } {
+  defaultAdam ??= new WasmAdam()
+  return defaultAdam.run(arrays, k, alloc)
 }

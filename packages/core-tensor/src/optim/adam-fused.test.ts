@@ -10,6 +10,8 @@ import { key, fold } from '../random/key'
 import { uniformFloats } from '../random/distributions'
 import { withoutFused } from '../testing/cases'
 import type { Tensor } from '../tensor'
+import { adamStepF32 } from '../backend/cpu-adam'
+import { adamStepWasmF32, simdSupported } from '../kernels/index'
 import { adam, adamw } from './adam'
 import { applyUpdates } from './optimizer'
 import type { TensorTree } from './tree'
@@ -63,5 +65,32 @@ describe('the cpu fused Adam step', () => {
     })(fromArray([0.5, 0.25, -1]))
     const got = Array.from(grads.dataSync())
     ;[0.1, 0.2, 0.3].forEach((want, i) => expect(got[i]).toBeCloseTo(want, 6))
+  })
+})
+
+describe.runIf(simdSupported())('the WebAssembly SIMD Adam kernel', () => {
+  it('is bit-identical to the scalar float32 loop, tiny and huge values included', () => {
+    const n = 1003 // not a multiple of four
+    const draw = (seed: number, scale: number) =>
+      uniformFloats(fold(key(seed), n), n).map((u, i) => scale * (2 * u - 1) * 10 ** ((i % 13) - 6))
+    const arrays = { m: draw(1, 1), v: draw(2, 1).map(Math.abs), g: draw(3, 3), p: draw(4, 1) }
+    arrays.g[0] = 1e-40 // subnormal
+    arrays.v[1] = 0
+    for (const weightDecay of [0, 0.01]) {
+      const k = {
+        beta1: 0.9,
+        beta2: 0.999,
+        correction1: 0.271,
+        correction2: 0.002997,
+        epsilon: 1e-8,
+        rate: 1e-3,
+        weightDecay,
+      }
+      const scalar = adamStepF32(arrays, k)
+      const simd = adamStepWasmF32(arrays, k, (size) => new Float32Array(size))
+      for (const name of ['m', 'v', 'update'] as const) {
+        expect(Array.from(simd[name]), `${name}, λ = ${weightDecay}`).toEqual(Array.from(scalar[name]))
+      }
+    }
   })
 })

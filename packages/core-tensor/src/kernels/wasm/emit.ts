@@ -317,6 +317,14 @@ export class FunctionBuilder {
   f32x4Mul(): this {
     return this.simd(0xe6)
   }
+  /** `f32x4.div`, lane-wise, correctly rounded. */
+  f32x4Div(): this {
+    return this.simd(0xe7)
+  }
+  /** `f32x4.sqrt`, lane-wise, correctly rounded. */
+  f32x4Sqrt(): this {
+    return this.simd(0xe3)
+  }
 }
 
 /** Memory import options: initial and maximum pages of 64 KiB, and whether it is shared. */
