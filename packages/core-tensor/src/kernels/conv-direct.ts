@@ -133,7 +133,9 @@ export class WasmDirectConv {
       for (let ci = 0; ci < c; ci++) {
         for (let r = 0; r < h; r++) {
           const src = b * sampleIn + (ci * h + r) * w
-          heap.set(x.subarray(src, src + w), xpAt + (ci * hp + top + r) * wp + left)
+          const dst = xpAt + (ci * hp + top + r) * wp + left
+          // rows are short (28 floats for MNIST): a loop beats a subarray per row
+          for (let q = 0; q < w; q++) heap[dst + q] = x[src + q]
         }
       }
       const sampleAt = tight ? yAt + b * o * plane : yAt
