@@ -7,6 +7,7 @@ export default defineConfig({
     'optim/index': 'src/optim/index.ts',
     'io/index': 'src/io/index.ts',
     'testing/index': 'src/testing/index.ts',
+    node: 'src/node.ts',
   },
   format: ['esm'],
   dts: true,

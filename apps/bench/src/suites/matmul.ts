@@ -8,6 +8,7 @@ import {
 } from '../../../../packages/core-tensor/src/kernels/index.ts'
 import * as T from '../../../../packages/core-tensor/src/index.ts'
 import { key, uniformFloats } from '../../../../packages/core-tensor/src/random/index.ts'
+import { setCpuThreads } from '../../../../packages/core-tensor/src/node.ts'
 import { loadTfjs, type Tf } from './tfjs.ts'
 
 // Square float32 matmul C = A·B, 2 n^3 flops an iteration, one thread everywhere: gen's
@@ -16,6 +17,9 @@ import { loadTfjs, type Tf } from './tfjs.ts'
 // into WebAssembly memory and C out; tfjs's includes reading C back with `data()`. `gen cpu
 // matmul(a, bᵀ)` is the tensor op on the cpu backend with a transposed right operand, as
 // `linear` calls it (the kernel reads the transpose in place), output allocation included.
+// `gen cpu 2 threads` (1024 only) is the same kernel call with `setCpuThreads(2)`: the rows
+// split between the main thread and one worker; its ratio to `gen wasm-simd` is the thread
+// speed-up, which on a shared 2-core machine depends on what else is running.
 
 interface Operands {
   a: Float32Array
@@ -72,6 +76,18 @@ function genCandidate(library: string, kernel: typeof matmulF32, n: number): Can
   }
 }
 
+function genThreadsCandidate(n: number, threads: number): Candidate {
+  const base = genCandidate(`gen cpu ${threads} threads`, matmulF32, n)
+  return {
+    ...base,
+    setup: async () => {
+      await setCpuThreads(threads)
+      return operands(n)
+    },
+    teardown: () => setCpuThreads(1),
+  }
+}
+
 function genTensorCandidate(n: number): Candidate {
   interface State {
     a: T.Tensor
@@ -116,6 +132,7 @@ export function matmulSuites(): Suite[] {
       simd
         ? genCandidate('gen wasm-simd', matmulF32, n)
         : { library: 'gen wasm-simd', unavailable: 'WebAssembly SIMD does not validate here' },
+      ...(simd && n === 1024 ? [genThreadsCandidate(n, 2)] : []),
       genTensorCandidate(n),
       genCandidate('gen js-blocked', matmulJsF32, n),
       ...(n === 256 ? [tfjsCandidate('tfjs-cpu', 'cpu', n)] : []),

@@ -10,6 +10,7 @@ import { WasmMatmul } from './matmul-wasm'
 import { WasmDirectConv, type DirectConvGeometry } from './conv-direct'
 import { WasmAdam, type AdamKernelConstants } from './adam-wasm'
 import { simdSupported } from './wasm/simd-support'
+import { matmulThreadPool } from './matmul-threads'
 
 export {
   planMatmul,
@@ -19,7 +20,15 @@ export {
   type MatmulSpec,
 } from './matmul-options'
 export { matmulJsF32 } from './matmul-js'
-export { WasmMatmul } from './matmul-wasm'
+export {
+  WasmMatmul,
+  runMatmulPlan,
+  matmulKernelModule,
+  BLOCKING,
+  type MatmulBlocking,
+  type KernelExports,
+} from './matmul-wasm'
+export { setMatmulThreadPool, matmulThreadPool, rowBlock, type MatmulThreadPool } from './matmul-threads'
 export { WasmDirectConv, type DirectConvGeometry } from './conv-direct'
 export { WasmAdam, type AdamKernelConstants } from './adam-wasm'
 export { simdSupported } from './wasm/simd-support'
@@ -81,7 +90,9 @@ export function matmulF32(a: Float32Array, b: Float32Array, out: Float32Array, s
   const plan = planMatmul('matmulF32', operands, spec)
   if (simdSupported()) {
     defaultKernel ??= new WasmMatmul()
-    defaultKernel.run(plan, operands)
+    // With `setCpuThreads(n > 1)` (`@gen/core-tensor/node`) a large product is split by rows
+    // over worker threads; the pool declines small ones. Either way C is the same bits.
+    if (matmulThreadPool()?.run(plan, operands, defaultKernel) !== true) defaultKernel.run(plan, operands)
   } else {
     runMatmulJs(plan, operands)
   }
