@@ -132,14 +132,19 @@ test(
       generatorLearningRate: 3e-4,
     })
     console.log(JSON.stringify({ gaussianEnergy, plain, wgan }, null, 1))
+    // Measured (reduced form): the plain GAN covers 0, 5, 7, 8, 8 modes at steps 200..1000,
+    // energy 0.0075 at the end, 0.094× the fitted Gaussian's 0.080
     expect(plain.coverage.coveredCount).toBeGreaterThanOrEqual(7)
     expect(plain.ratio).toBeLessThanOrEqual(0.15)
     if (full) {
+      // Measured (same settings and keys, 626 s): 7 of 8 modes from step 750, 8 from step
+      // 1500; energy 0.0014 at step 3000, 0.017× the Gaussian's
       expect(wgan.coverage.coveredCount).toBeGreaterThanOrEqual(7)
       expect(wgan.ratio).toBeLessThanOrEqual(0.15)
     } else {
-      // a short WGAN-GP run has spread its samples over the ring but not yet into the modes
-      expect(wgan.energy).toBeLessThan(2 * gaussianEnergy)
+      // 150 WGAN-GP steps move the samples from the generator's initial blob (energy 1.34)
+      // towards the ring (measured 0.146; no mode covered yet)
+      expect(wgan.energy).toBeLessThan(0.3 * wgan.initialEnergy)
     }
   },
 )
