@@ -12,7 +12,13 @@ describe('gen tour', () => {
     expect(existsSync(report)).toBe(true)
     const html = readFileSync(report, 'utf8')
     expect(html).toContain('<h1>gen tour</h1>')
-    for (const title of ['The data: MNIST', 'The Ising model', 'Hopfield networks', 'Convolutional networks'])
+    for (const title of [
+      'The data: MNIST',
+      'The Ising model',
+      'Hopfield networks',
+      'Convolutional networks',
+      'Generative models',
+    ])
       expect(html).toContain(title)
     // the exact 4x4 value the Monte Carlo rows are set against: e(T = 2) = −1.755380288777
     expect(html).toContain('-1.755380')
@@ -43,6 +49,12 @@ describe('gen tour', () => {
     const { ising, hopfield, cnn } = result.sections
     // the shipped LeNet-5 reached 99.20% on all 10k test digits; the quick tour scores 2000
     expect(cnn.test_accuracy).toBeGreaterThan(0.98)
+    // one metric for every generator, at equal sample sizes; real digits set the floor
+    const { generators } = result.sections
+    expect(generators.fd_lenet_real_training_digits).toBeLessThan(generators.fd_lenet_vae_784_400_20)
+    expect(generators.fd_lenet_real_training_digits).toBeLessThan(generators.fd_lenet_dcgan)
+    expect(generators.class_entropy_real_training_digits).toBeGreaterThan(2.25)
+    expect(generators.vae_test_elbo_500).toBeGreaterThan(-110)
     // exact enumeration of the 4x4 torus at T = 2 (Kaufman / DOS): e = −1.755380288777
     expect(ising.e_4x4_T2_exact).toBeCloseTo(-1.755380288777, 9)
     // Wolff's estimate sits within a few of its own error bars of the exact value
@@ -50,6 +62,9 @@ describe('gen tour', () => {
     // a 100-unit Hopfield net at load 0.02 recalls (overlap near 1); at 0.3, past α_c ≈ 0.138, it does not
     expect(hopfield['overlap_N100_load0.02']).toBeGreaterThan(0.95)
     expect(hopfield['overlap_N100_load0.3']).toBeLessThan(0.8)
+    // the pseudo-inverse rule stores the correlated glyphs exactly; Hebb's rule does not
+    expect(hopfield.glyph_recall_overlap_pseudo_inverse).toBe(1)
+    expect(hopfield.glyph_recall_overlap_hebbian).toBeLessThan(0.9)
     for (const section of Object.values(result.sections)) expect(section.seconds).toBeGreaterThanOrEqual(0)
   }, 120_000)
 })

@@ -9,6 +9,7 @@ import { prepareOutputDir, writeFileAtomic } from './output.ts'
 import { hopfieldSection } from './tour/hopfield-section.ts'
 import { isingSection } from './tour/ising-section.ts'
 import { cnnSection } from './tour/cnn-section.ts'
+import { generatorsSection } from './tour/generators-section.ts'
 import { mnistSection } from './tour/mnist-section.ts'
 import type { TourSection } from './tour/section.ts'
 import type { TourSize } from './tour/sizes.ts'
@@ -59,6 +60,8 @@ export async function runTour(options: TourOptions): Promise<string> {
   await timed('ising', () => isingSection(options.size, fold(root, 1), log))
   await timed('hopfield', () => hopfieldSection(options.size, fold(root, 2), mnist?.train ?? null, log))
   if (mnist !== null) await timed('cnn', () => cnnSection(options.size, mnist.test, log))
+  if (mnist !== null)
+    await timed('generators', () => generatorsSection(options.size, fold(root, 3), mnist, log))
 
   const seconds = (Date.now() - started) / 1000
   const html = renderReport({
