@@ -50,13 +50,30 @@ describe('gen: bad input', () => {
       /--weights: no such file \/nonexistent\/w.safetensors/,
     ],
     [['cnn', 'train', '--arch', 'vgg'], /--arch.*vgg.*Allowed choices are lenet5-modern/],
+    [
+      ['ising', 'scan', '--lattice', 'honeycomb', '--size', '3'],
+      /--size 3: honeycombLattice: L must be even/,
+    ],
+    [['ising', 'scan', '--size', '5000'], /--size must be at most 4096 for the square lattice, got 5000/],
+    [['ising', 'scan', '--tmax', '1e308'], /--tmax must be at most 100, got 1e\+308/],
+    [['ising', 'scan', '--temperatures', '100000000'], /--temperatures must be at most 1000/],
+    [['hopfield', 'capacity', '--size', '100000'], /--size must be at most 5000 units/],
+    [['cnn', 'train', '--count', '70000'], /--count must be at most 60000, got 70000/],
+    [['cnn', 'eval', '--count', '10001'], /--count must be at most 10000, got 10001/],
+    [['cnn', 'eval', '--weights', '/tmp'], /--weights: \/tmp is not a file/],
+    [
+      ['ising', 'anneal', '--out', '/proc/gen-test-out'],
+      /--out: cannot write to \/proc\/gen-test-out \(ENOENT\)/,
+    ],
     [['tour', '--quick', '--full'], /option '--quick' cannot be used with option '--full'/],
   ])('gen %j fails with one line and exit code 1', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'gen-bad-'))
-    const run = gen(...args, '--out', join(out, 'x'))
+    const run = args.includes('--out') ? gen(...args) : gen(...args, '--out', join(out, 'x'))
     expect(run.status).toBe(1)
     expect(run.stderrLines).toHaveLength(1)
     expect(run.stderrLines[0]).toMatch(message)
+    // every error line, commander's own included, starts with gen:
+    expect(run.stderrLines[0]).toMatch(/^gen: /)
     expect(existsSync(join(out, 'x'))).toBe(false)
   })
 

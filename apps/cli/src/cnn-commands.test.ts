@@ -2,7 +2,7 @@
 // run killed mid-way resumes from its checkpoint and ends with the same weights, byte for byte,
 // as an uninterrupted run with the same seed.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readCheckpoint } from '@gen/cnn/node'
@@ -59,6 +59,22 @@ describe('gen cnn', () => {
       [32, 4],
     ])
     expect(layers.every((l) => l.agree === 1)).toBe(true)
+  }, 120_000)
+
+  it('eval refuses a file that is not a checkpoint, naming --weights', async () => {
+    const dir = tmp()
+    const junk = join(dir, 'junk.safetensors')
+    writeFileSync(junk, Buffer.from('not a safetensors file at all'))
+    await expect(gen(join(dir, 'out'), 'cnn', 'eval', '--weights', junk)).rejects.toThrow(
+      /^--weights: .*junk.safetensors is not a gen-cnn checkpoint/,
+    )
+    expect(existsSync(join(dir, 'out'))).toBe(false)
+  }, 60_000)
+
+  it('train stops on a diverged loss instead of reporting Infinity', async () => {
+    await expect(
+      gen(tmp(), 'cnn', 'train', '--count', '128', '--batch-size', '32', '--test-count', '50', '--lr', '1e6'),
+    ).rejects.toThrow(/^training diverged: loss (Infinity|NaN) at step \d+; lower --lr \(got 1000000\)$/)
   }, 120_000)
 
   it('train, killed mid-way and resumed, ends with the same weights as an uninterrupted run', async () => {

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { CliError } from './cli-error.ts'
 
@@ -15,6 +15,23 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
     rmSync(tmp, { force: true })
     throw error
   }
+}
+
+/**
+ * `mkdir -p` one level at a time from the nearest existing ancestor. Node's recursive mkdir
+ * retries forever where a parent refuses new entries with ENOENT (under /proc, for example);
+ * a plain mkdir fails once.
+ */
+function makeDirectories(absolute: string): void {
+  const missing: string[] = []
+  let current = absolute
+  while (!existsSync(current)) {
+    missing.push(current)
+    const parent = dirname(current)
+    if (parent === current) break
+    current = parent
+  }
+  for (const path of missing.reverse()) mkdirSync(path)
 }
 
 /** The absolute path `--out DIR` names, without creating it. */
@@ -34,7 +51,7 @@ export function resolveOutputDir(dir: string): string {
 export function prepareOutputDir(dir: string): string {
   const absolute = resolveOutputDir(dir)
   try {
-    mkdirSync(absolute, { recursive: true })
+    makeDirectories(absolute)
     accessSync(absolute, constants.W_OK)
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error)

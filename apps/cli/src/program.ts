@@ -7,7 +7,10 @@ import { runTour } from './tour.ts'
 
 /** Builds the commander program (exported for tests, which run it without a process exit). */
 export function buildProgram(): Command {
-  const program = new Command('gen').description('gen: generative models from the Ising model to diffusion')
+  const program = new Command('gen')
+    .description('gen: generative models from the Ising model to diffusion')
+    // every error line starts `gen: ` (commander's own say `error: `); subcommands inherit this
+    .configureOutput({ outputError: (text, write) => write(`gen: ${text.replace(/^error: /, '')}`) })
 
   withCommonOptions(
     program

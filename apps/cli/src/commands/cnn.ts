@@ -1,5 +1,5 @@
 // `gen cnn train|eval|receptive-field`: thin layers over @gen/cnn.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   alexnetConfig,
@@ -49,6 +49,37 @@ function architecture(name: Architecture): SequentialConfig {
 const mean = 0.1307
 const std = 0.3081
 
+/** Reads a cnn checkpoint, or fails with one line that names the option and the file. */
+async function readTrainingCheckpoint(path: string, option: string) {
+  if (!existsSync(path)) throw new CliError(`${option}: no such file ${path}`)
+  if (!statSync(path).isFile()) throw new CliError(`${option}: ${path} is not a file`)
+  try {
+    return await readCheckpoint(path)
+  } catch (error) {
+    throw new CliError(
+      `${option}: ${path} is not a gen-cnn checkpoint (${error instanceof Error ? error.message : String(error)})`,
+    )
+  }
+}
+
+interface EpochRow {
+  epoch: number
+  step: number
+  loss: number
+  test_accuracy: number
+  test_loss: number
+}
+
+/** The epoch rows of an earlier run's metrics.json up to `epochs`, or none. */
+function previousEpochs(path: string, epochs: number): EpochRow[] {
+  try {
+    const earlier = JSON.parse(readFileSync(path, 'utf8')) as { epochs?: EpochRow[] }
+    return (earlier.epochs ?? []).filter((row) => row.epoch <= epochs)
+  } catch {
+    return []
+  }
+}
+
 type TrainFlags = CommonOptions & {
   arch: Architecture
   epochs: number
@@ -69,24 +100,34 @@ async function train(flags: TrainFlags): Promise<void> {
   if (flags.batchSize > flags.count) {
     throw new CliError(`--batch-size must be at most --count (${flags.count} images), got ${flags.batchSize}`)
   }
-  const checkpointPath = join(resolveOutputDir(flags.out), 'checkpoint.safetensors')
+  const outDir = resolveOutputDir(flags.out)
+  const checkpointPath = join(outDir, 'checkpoint.safetensors')
   if (flags.resume && !existsSync(checkpointPath)) {
     throw new CliError(`--resume: no checkpoint to resume from at ${checkpointPath}`)
   }
-  const run = startCommand('cnn train', flags, ['cpu', 'reference'])
   const config = architecture(flags.arch)
   const { train: trainSplit, test } = await loadMnist()
   if (flags.count > trainSplit.count)
     throw new CliError(`--count must be at most ${trainSplit.count}, got ${flags.count}`)
-  const data = toImageDataset(trainSplit, { count: flags.count, mean, std })
-  const evalData = toImageDataset(test, { count: Math.min(flags.testCount, test.count), mean, std })
-  const resume = flags.resume ? await readCheckpoint(checkpointPath) : undefined
+  if (flags.testCount > test.count)
+    throw new CliError(`--test-count must be at most ${test.count}, got ${flags.testCount}`)
+  const stepsPerEpoch = Math.ceil(flags.count / flags.batchSize)
+  const resume = flags.resume ? await readTrainingCheckpoint(checkpointPath, '--resume') : undefined
   if (resume !== undefined && JSON.stringify(resume.config) !== JSON.stringify(config)) {
     throw new CliError(
       `--resume: the checkpoint at ${checkpointPath} holds another network than --arch ${flags.arch}`,
     )
   }
-  const stepsPerEpoch = Math.ceil(flags.count / flags.batchSize)
+  if (resume !== undefined && resume.step >= flags.epochs * stepsPerEpoch) {
+    throw new CliError(
+      `--resume: the run in ${outDir} already finished (step ${resume.step} of ${flags.epochs * stepsPerEpoch}); raise --epochs to train further`,
+    )
+  }
+  // the epochs already done keep their rows: a resumed run's metrics are the whole run's
+  const earlier = resume === undefined ? [] : previousEpochs(join(outDir, 'metrics.json'), resume.epoch)
+  const run = startCommand('cnn train', flags, ['cpu', 'reference'])
+  const data = toImageDataset(trainSplit, { count: flags.count, mean, std })
+  const evalData = toImageDataset(test, { count: flags.testCount, mean, std })
   const progress = createProgress({
     label: `cnn train ${flags.arch}`,
     total: flags.epochs * stepsPerEpoch,
@@ -111,6 +152,12 @@ async function train(flags: TrainFlags): Promise<void> {
     logEvery: 1,
     checkpointEvery: flags.checkpointEvery,
     onProgress: (p) => {
+      // a diverged run stops here instead of finishing with Infinity in its metrics
+      if (!Number.isFinite(p.loss)) {
+        throw new CliError(
+          `training diverged: loss ${p.loss} at step ${p.step}; lower --lr (got ${flags.lr})`,
+        )
+      }
       if (p.phase === 'train') progress.update(p.step, { epoch: String(p.epoch + 1), loss: p.loss })
       else
         run.log(`cnn train: epoch ${p.epoch + 1}: test accuracy ${(100 * (p.evalAccuracy ?? 0)).toFixed(2)}%`)
@@ -120,26 +167,29 @@ async function train(flags: TrainFlags): Promise<void> {
   progress.finish()
   run.write('weights.safetensors', encodeCheckpoint(result.checkpoint, { includeOptimizer: false }))
   run.files.push(checkpointPath)
-  const rows = result.history
-    .filter((p) => p.phase === 'epoch')
-    .map((p) => ({
-      epoch: p.epoch + 1,
-      step: p.step,
-      loss: p.loss,
-      test_accuracy: p.evalAccuracy ?? Number.NaN,
-      test_loss: p.evalLoss ?? Number.NaN,
-    }))
+  const rows = [
+    ...earlier,
+    ...result.history
+      .filter((p) => p.phase === 'epoch')
+      .map((p) => ({
+        epoch: p.epoch + 1,
+        step: p.step,
+        loss: p.loss,
+        test_accuracy: p.evalAccuracy ?? Number.NaN,
+        test_loss: p.evalLoss ?? Number.NaN,
+      })),
+  ]
   const last = rows.at(-1)
   finishCommand(
     run,
-    `${flags.arch} after ${flags.epochs} epochs: ${(100 * (last?.test_accuracy ?? 0)).toFixed(2)}% on ${evalData.labels.shape[0]} test digits`,
+    `${flags.arch} after ${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'}: ${(100 * (last?.test_accuracy ?? 0)).toFixed(2)}% on ${evalData.labels.shape[0]} test digits`,
     {
       arch: flags.arch,
       parameters: parameterCount(config),
       testAccuracy: last?.test_accuracy ?? null,
       epochs: rows,
     },
-    rows,
+    rows.map((row) => ({ ...row })),
   )
 }
 
@@ -148,11 +198,12 @@ type EvalFlags = CommonOptions & { weights?: string; count: number }
 /** `gen cnn eval`: accuracy, confusion matrix and misclassified digits of a trained network. */
 async function evaluate(flags: EvalFlags): Promise<void> {
   const path = flags.weights ?? lenet5WeightsPath()
-  if (!existsSync(path)) throw new CliError(`--weights: no such file ${path}`)
-  const run = startCommand('cnn eval', flags, ['cpu', 'reference'])
-  const { config, params, state } = await readCheckpoint(path)
+  const { config, params, state } = await readTrainingCheckpoint(path, '--weights')
   const { test } = await loadMnist()
-  const data = toImageDataset(test, { count: Math.min(flags.count, test.count), mean, std })
+  if (flags.count > test.count)
+    throw new CliError(`--count must be at most ${test.count}, got ${flags.count}`)
+  const run = startCommand('cnn eval', flags, ['cpu', 'reference'])
+  const data = toImageDataset(test, { count: flags.count, mean, std })
   const { accuracy, loss, predictions } = evaluateClassifier(config, params, data, { state })
   const labels = data.labels.dataSync()
   const matrix = confusionMatrix(labels, predictions, 10)

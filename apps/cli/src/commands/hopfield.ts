@@ -46,6 +46,14 @@ function fraction(name: string) {
   }
 }
 
+// N units hold N² float64 weights: 5000 units are 200 MB, and the dynamics cost N² per sweep
+const MAX_UNITS = 5000
+
+function checkNetworkSize(size: number): void {
+  if (size > MAX_UNITS)
+    throw new CliError(`--size must be at most ${MAX_UNITS} units (N² weights), got ${size}`)
+}
+
 type RecallFlags = CommonOptions & {
   patterns: 'glyphs' | 'digits'
   count: number
@@ -55,7 +63,6 @@ type RecallFlags = CommonOptions & {
 
 /** `gen hopfield recall`: store patterns, corrupt each, recall it; pictures and overlaps. */
 async function recallCommand(flags: RecallFlags): Promise<void> {
-  const run = startCommand('hopfield recall', flags)
   let stored: Int8Array[]
   let width: number
   if (flags.patterns === 'glyphs') {
@@ -71,6 +78,7 @@ async function recallCommand(flags: RecallFlags): Promise<void> {
     )
     width = train.width
   }
+  const run = startCommand('hopfield recall', flags)
   const n = stored[0].length
   const network =
     flags.rule === 'pseudo-inverse'
@@ -118,6 +126,7 @@ type CapacityFlags = CommonOptions & { size: number; loads: number[]; trials: nu
 
 /** `gen hopfield capacity`: overlap of the fixed point against the load α = P/N. */
 async function capacityCommand(flags: CapacityFlags): Promise<void> {
+  checkNetworkSize(flags.size)
   const run = startCommand('hopfield capacity', flags)
   const progress = createProgress({
     label: 'hopfield capacity',
@@ -184,6 +193,7 @@ type PhaseFlags = CommonOptions & { size: number; loads: number[]; temperatures:
 
 /** `gen hopfield phase`: the (α, T) phase diagram by Glauber simulation, against theory. */
 function phaseCommand(flags: PhaseFlags): void {
+  checkNetworkSize(flags.size)
   const run = startCommand('hopfield phase', flags)
   const diagram = phaseDiagram({
     size: flags.size,

@@ -41,7 +41,22 @@ interface LatticeFlags {
   size: number
 }
 
+// the lattices hold at most 2^24 sites; say it in the option's own terms before any work
+const MAX_SIDE = { square: 4096, triangular: 4096, honeycomb: 4096, cubic: 256 } as const
+
 function buildLattice({ lattice, size }: LatticeFlags): IsingModel {
+  if (size > MAX_SIDE[lattice]) {
+    throw new CliError(`--size must be at most ${MAX_SIDE[lattice]} for the ${lattice} lattice, got ${size}`)
+  }
+  try {
+    return latticeOf(lattice, size)
+  } catch (error) {
+    // e.g. a honeycomb torus needs an even side: the package says why, the CLI says which option
+    throw new CliError(`--size ${size}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+function latticeOf(lattice: LatticeName, size: number): IsingModel {
   switch (lattice) {
     case 'square':
       return squareLattice(size)
@@ -67,7 +82,16 @@ function withTemperatureRange(command: Command, tmin: number, tmax: number, coun
     .option('--temperatures <n>', 'number of temperatures (>= 2)', positiveInt('--temperatures'), count)
 }
 
+// far above every coupling the exact curves lose their digits; no physics needs more
+const MAX_TEMPERATURE = 100
+const MAX_TEMPERATURES = 1000
+
 function temperatureGrid(flags: { tmin: number; tmax: number; temperatures: number }): number[] {
+  if (flags.tmax > MAX_TEMPERATURE)
+    throw new CliError(`--tmax must be at most ${MAX_TEMPERATURE}, got ${flags.tmax}`)
+  if (flags.temperatures > MAX_TEMPERATURES) {
+    throw new CliError(`--temperatures must be at most ${MAX_TEMPERATURES}, got ${flags.temperatures}`)
+  }
   if (!(flags.tmax > flags.tmin)) {
     throw new CliError(`--tmax must be above --tmin, got --tmin ${flags.tmin} and --tmax ${flags.tmax}`)
   }
@@ -89,8 +113,8 @@ type ScanFlags = CommonOptions &
 async function scan(flags: ScanFlags): Promise<void> {
   const temperatures = temperatureGrid(flags)
   checkSweeps(flags.sweeps)
-  const run = startCommand('ising scan', flags)
   const model = buildLattice(flags)
+  const run = startCommand('ising scan', flags)
   const progress = createProgress({
     label: 'ising scan',
     total: temperatures.length,
@@ -201,6 +225,7 @@ async function binder(flags: BinderFlags): Promise<void> {
   checkSweeps(flags.sweeps)
   if (flags.sizes.length < 2)
     throw new CliError(`--sizes needs at least two lattice sizes, got ${flags.sizes.join(',')}`)
+  const models = flags.sizes.map((L) => buildLattice({ lattice: flags.lattice, size: L }))
   const run = startCommand('ising binder', flags)
   const progress = createProgress({
     label: 'ising binder',
@@ -210,7 +235,7 @@ async function binder(flags: BinderFlags): Promise<void> {
   const curves: { L: number; points: ScanPoint[] }[] = []
   let done = 0
   for (const [s, L] of flags.sizes.entries()) {
-    const model = buildLattice({ lattice: flags.lattice, size: L })
+    const model = models[s]
     const points: ScanPoint[] = []
     for (const [i, T] of temperatures.entries()) {
       points.push(
@@ -220,7 +245,7 @@ async function binder(flags: BinderFlags): Promise<void> {
           algorithm: flags.algorithm,
         }),
       )
-      progress.update(++done, { L, T })
+      progress.update(++done, { L: String(L), T })
       await Promise.resolve()
     }
     curves.push({ L, points })
@@ -289,8 +314,8 @@ function anneal(flags: AnnealFlags): void {
     throw new CliError(`--tstart must be above --tend, got --tstart ${flags.tstart} and --tend ${flags.tend}`)
   }
   if (flags.steps < 2) throw new CliError(`--steps must be at least 2, got ${flags.steps}`)
-  const run = startCommand('ising anneal', flags)
   const lattice = buildLattice(flags)
+  const run = startCommand('ising anneal', flags)
   // a spin glass draws its couplings from the seed; the anneal runs on a key split from it
   const model =
     flags.couplings === 'ferromagnet'
@@ -358,8 +383,8 @@ async function quenchCommand(flags: QuenchFlags): Promise<void> {
   if (flags.frames < 2) throw new CliError(`--frames must be at least 2, got ${flags.frames}`)
   if (flags.lattice === 'cubic')
     throw new CliError('--lattice: gen ising quench draws 2-D lattices only, got cubic')
-  const run = startCommand('ising quench', flags)
   const model = buildLattice(flags)
+  const run = startCommand('ising quench', flags)
   // frames at roughly logarithmic times: coarsening slows down as t^{1/2}
   const times = [
     ...new Set(
@@ -392,7 +417,7 @@ async function quenchCommand(flags: QuenchFlags): Promise<void> {
       imageGrid(frames, {
         columns: Math.min(frames.length, 6),
         gap: 4,
-        labels: result.snapshots.map((s) => `t = ${s.sweep}`),
+        labels: result.snapshots.map((s) => `sweep ${s.sweep}`),
       }),
     ),
   )
