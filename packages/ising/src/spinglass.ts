@@ -75,8 +75,8 @@ export function drawCouplings(
  * Known ground-state energies per spin (L → ∞): 2-D ±J −1.4015(8), 2-D Gaussian ≈ −1.3148,
  * 3-D ±J ≈ −1.787 (see the oracle file).
  *
- * @param base - a model whose bonds to use, or a lattice kind (`square`, `cubic`, `triangular`, `honeycomb`)
- * @param L - the side, when `base` is a kind
+ * @param base - a model whose bonds to use; or a lattice kind (`square`, `cubic`, `triangular`,
+ *   `honeycomb`) followed by its side L, as in `edwardsAnderson('square', 4, options)`
  * @param options - couplings (`pm1` default, `gaussian`), key, J (scale, default 1), h, boundary
  * @returns the spin-glass model (same `lattice` and shape as the base)
  * @throws InvalidArgumentError on an unknown kind or distribution, a scale not > 0, or a bad side

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { checkBoundaries } from './check-boundaries.ts'
+import { checkBoundaries, withoutComments } from './check-boundaries.ts'
 
 /** Writes a throw-away workspace: `{ 'packages/x/package.json': {...}, 'packages/x/src/a.ts': '...' }`. */
 function workspace(files: Record<string, unknown>): string {
@@ -71,6 +71,9 @@ describe('check-boundaries', () => {
       },
       'packages/ising/src/plot.ts': "export { encodePng } from '@gen/viz'\n",
       'packages/ising/src/lazy.ts': "export const load = () => import('@gen/viz')\n",
+      // an import inside a doc comment's example is not an import of the module
+      'packages/ising/src/documented.ts':
+        "/**\n * @example\n * import { encodePng } from '@gen/viz'\n */\nexport const url = 'http://x' // import '@gen/viz'\n",
     })
     const violations = checkBoundaries(root)
     expect(violations.map((v) => v.where).sort()).toEqual([
@@ -79,6 +82,12 @@ describe('check-boundaries', () => {
     ])
     expect(violations[0].message).toMatch(
       /imports @gen\/viz, which @gen\/ising does not declare as a run-time dependency/,
+    )
+  })
+
+  it('strips comments but keeps strings whole', () => {
+    expect(withoutComments('a /* x */ b // c\nd \'//not\' "/*no*/" `//t`')).toBe(
+      'a   b  \nd \'//not\' "/*no*/" `//t`',
     )
   })
 

@@ -64,6 +64,17 @@ const runtimeFields = ['dependencies', 'peerDependencies', 'optionalDependencies
 // import x from '…', export … from '…', import('…'), require('…'), import '…'
 const importPattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g
 
+/**
+ * The source without its comments, so a TSDoc `@example` that imports another package (how
+ * a user combines them) is not taken for an import of the module itself. String literals are
+ * kept whole: a `//` or `/*` inside one is not a comment.
+ */
+export function withoutComments(source: string): string {
+  return source.replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (match) =>
+    match.startsWith('/') ? ' ' : match,
+  )
+}
+
 function packageNameOf(specifier: string): string | undefined {
   if (!specifier.startsWith('@')) return undefined
   const [scope, name] = specifier.split('/')
@@ -140,7 +151,7 @@ export function checkBoundaries(root: string): BoundaryViolation[] {
     if (kind === 'tooling') continue
     const pkgDir = join(root, pkg.dir)
     for (const file of sourceFiles(join(pkgDir, 'src'))) {
-      const text = readFileSync(file, 'utf8')
+      const text = withoutComments(readFileSync(file, 'utf8'))
       const test = isTestFile(file)
       for (const match of text.matchAll(importPattern)) {
         const target = packageNameOf(match[1])
