@@ -1,10 +1,11 @@
 /**
  * @packageDocumentation
  * Node-only additions to `@gen/core-tensor`: worker threads for the cpu backend's float32
- * matmul. A separate subpath so that the main entry, and so a browser bundle, never imports
+ * matmul, and files written atomically (temporary name, then rename) for checkpoints. A separate subpath so that the main entry, and so a browser bundle, never imports
  * `node:worker_threads`.
  */
 import { InvalidArgumentError } from './errors'
+export { writeFileAtomic, writeFileAtomicSync } from './atomic-file'
 import { matmulThreadPool, setMatmulThreadPool, simdSupported } from './kernels/index'
 import { createCpuThreadPool, PARALLEL_MIN_WORK, type CpuThreadPool } from './backend/cpu-threads'
 

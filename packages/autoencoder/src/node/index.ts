@@ -4,9 +4,10 @@
  * files written to a temporary name and renamed, so a crash never leaves a half-written file,
  * and the path of the shipped VAE weights.
  */
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { BackendV1 } from '@gen/core-tensor'
+import { writeFileAtomic } from '@gen/core-tensor/node'
 import {
   decodeCheckpoint,
   type DecodedCheckpoint,
@@ -35,14 +36,7 @@ export async function writeCheckpoint(
   options: EncodeCheckpointOptions = {},
 ): Promise<void> {
   const bytes = encodeCheckpoint(checkpoint, options)
-  const temporary = `${path}.tmp-${process.pid}`
-  try {
-    await writeFile(temporary, bytes)
-    await rename(temporary, path)
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined)
-    throw error
-  }
+  await writeFileAtomic(path, bytes)
 }
 
 /**

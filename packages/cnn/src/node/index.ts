@@ -3,9 +3,10 @@
  * Node-only helpers of `@gen/cnn` (import from `@gen/cnn/node`): checkpoint files written to
  * a temporary name and renamed, so a crash never leaves a half-written checkpoint.
  */
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { BackendV1 } from '@gen/core-tensor'
+import { writeFileAtomic } from '@gen/core-tensor/node'
 import {
   decodeCheckpoint,
   type DecodedCheckpoint,
@@ -34,14 +35,7 @@ export async function writeCheckpoint(
   options: EncodeCheckpointOptions = {},
 ): Promise<void> {
   const bytes = encodeCheckpoint(checkpoint, options)
-  const temporary = `${path}.tmp-${process.pid}`
-  try {
-    await writeFile(temporary, bytes)
-    await rename(temporary, path)
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined)
-    throw error
-  }
+  await writeFileAtomic(path, bytes)
 }
 
 /**

@@ -4,9 +4,10 @@
  * a temporary name and renamed, so a crash never leaves a half-written checkpoint, and the
  * path of the shipped DCGAN weights.
  */
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { BackendV1 } from '@gen/core-tensor'
+import { writeFileAtomic } from '@gen/core-tensor/node'
 import {
   decodeGanCheckpoint,
   type DecodedGanCheckpoint,
@@ -35,14 +36,7 @@ export async function writeGanCheckpoint(
   options: EncodeGanCheckpointOptions = {},
 ): Promise<void> {
   const bytes = encodeGanCheckpoint(checkpoint, options)
-  const temporary = `${path}.tmp-${process.pid}`
-  try {
-    await writeFile(temporary, bytes)
-    await rename(temporary, path)
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined)
-    throw error
-  }
+  await writeFileAtomic(path, bytes)
 }
 
 /**
