@@ -46,6 +46,7 @@ export type {
   FusedKernels,
   AdamStepConstants,
   Conv2dParams,
+  Pool2dParams,
 } from './backend/spec'
 export { cpu, createCpuBackend } from './backend/cpu'
 export { reference, createReferenceBackend } from './backend/reference'

@@ -4,7 +4,7 @@
  * so that `autodiff/rules.ts` can differentiate it. Composed ops in `src/ops/` are written
  * against these functions only; inputs have been validated by the caller.
  */
-import type { BinaryOp, Conv2dParams, ReduceOp, UnaryOp } from './backend/spec'
+import type { BinaryOp, Conv2dParams, Pool2dParams, ReduceOp, UnaryOp } from './backend/spec'
 import { rowMajorStrides, sizeOf } from './backend/strided'
 import type { DType } from './dtype'
 import { BackendMismatchError } from './errors'
@@ -169,6 +169,18 @@ export function fusedConv2dP(
   if (fused === undefined) return null
   const handle = fused(x.view('conv2d'), w.view('conv2d'), params)
   return record('conv2d', [x, w], tensorFromHandle(x.backend, handle, outShape, x.dtype), { params })
+}
+
+/**
+ * The backend's max-pooling argmax (int32 `[N·C·oH·oW]` flat indices into x), or null when it
+ * has none. Integer indices carry no gradient, so nothing is recorded.
+ */
+export function maxPool2dArgmaxP(x: Tensor, params: Pool2dParams): Tensor | null {
+  const fused = x.backend.fused?.maxPool2dArgmax
+  if (fused === undefined) return null
+  const [n, c] = x.shape
+  const size = n * c * params.out[0] * params.out[1]
+  return tensorFromHandle(x.backend, fused(x.view('maxPool2d'), params), [size], 'int32')
 }
 
 /**

@@ -16,6 +16,7 @@ import type {
   BinaryOp,
   BufferHandle,
   Conv2dParams,
+  Pool2dParams,
   ReduceOp,
   StridedView,
   TypedArray,
@@ -114,6 +115,7 @@ class CpuBackend extends HostBackend {
   readonly fused = {
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
     conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle => this.conv2d(x, w, params),
+    maxPool2dArgmax: (x: StridedView, params: Pool2dParams): BufferHandle => this.maxPool2dArgmax(x, params),
     adamUpdate: (
       inputs: { m: StridedView; v: StridedView; g: StridedView; p?: StridedView },
       constants: AdamStepConstants,

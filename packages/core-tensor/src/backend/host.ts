@@ -4,7 +4,17 @@
  */
 import type { DType } from '../dtype'
 import { GenError } from '../errors'
-import type { BackendV1, BinaryOp, BufferHandle, ReduceOp, StridedView, TypedArray, UnaryOp } from './spec'
+import { maxPool2dArgmaxHost } from './pool-kernel'
+import type {
+  BackendV1,
+  BinaryOp,
+  BufferHandle,
+  Pool2dParams,
+  ReduceOp,
+  StridedView,
+  TypedArray,
+  UnaryOp,
+} from './spec'
 import { isContiguous, sizeOf, stridedOffsets } from './strided'
 
 /** A buffer in host memory. */
@@ -226,6 +236,13 @@ export class HostBackend implements BackendV1 {
     const inner = sizeOf(x.shape.slice(axis + 1))
     const m = index.length
     const out = this.newArray(x.buffer.dtype, outer * m * inner)
+    if (inner === 1) {
+      // one element per index (a flat gather, as maxPool2d's): no subarray per element
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < m; j++) out[o * m + j] = values[o * n + index[j]]
+      }
+      return this.wrap(x.buffer.dtype, out)
+    }
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < m; j++) {
         const src = (o * n + index[j]) * inner
@@ -242,6 +259,12 @@ export class HostBackend implements BackendV1 {
     const m = x.shape[axis]
     const inner = sizeOf(x.shape.slice(axis + 1))
     const out = this.newArray(x.buffer.dtype, outer * size * inner)
+    if (inner === 1) {
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < m; j++) out[o * size + index[j]] += values[o * m + j]
+      }
+      return this.wrap(x.buffer.dtype, out)
+    }
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < m; j++) {
         const dst = (o * size + index[j]) * inner
@@ -250,5 +273,13 @@ export class HostBackend implements BackendV1 {
       }
     }
     return this.wrap(x.buffer.dtype, out)
+  }
+
+  /** Flat row-major index of each pooling window's maximum (see `FusedKernels.maxPool2dArgmax`). */
+  protected maxPool2dArgmax(x: StridedView, params: Pool2dParams): BufferHandle {
+    const [n, c] = x.shape
+    const out = new Int32Array(n * c * params.out[0] * params.out[1])
+    maxPool2dArgmaxHost(this.gatherView(x), x.shape, params, out)
+    return this.wrap('int32', out)
   }
 }

@@ -1,5 +1,5 @@
 import { HostBackend } from './host'
-import type { BackendV1, BufferHandle, StridedView } from './spec'
+import type { BackendV1, BufferHandle, Pool2dParams, StridedView } from './spec'
 import { sizeOf, stridedOffsets } from './strided'
 
 /**
@@ -10,6 +10,7 @@ import { sizeOf, stridedOffsets } from './strided'
 class ReferenceBackend extends HostBackend {
   readonly fused = {
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmulNaive(a, b),
+    maxPool2dArgmax: (x: StridedView, params: Pool2dParams): BufferHandle => this.maxPool2dArgmax(x, params),
   }
 
   constructor() {

@@ -73,6 +73,18 @@ export interface Conv2dParams {
 }
 
 /**
+ * Geometry of a 2-D pooling window as kernels receive it, already validated: `kernel`
+ * `[kH, kW]`, `stride` `[sH, sW]`, symmetric `padding` `[pH, pW]` (at most half the kernel, so
+ * every window holds at least one input element) and the output size `out` `[oH, oW]`.
+ */
+export interface Pool2dParams {
+  readonly kernel: readonly [number, number]
+  readonly stride: readonly [number, number]
+  readonly padding: readonly [number, number]
+  readonly out: readonly [number, number]
+}
+
+/**
  * Constants of one Adam/AdamW step (see `adamUpdate`): decays β₁, β₂, the bias corrections
  * `1 − β₁ᵗ` and `1 − β₂ᵗ`, ε, the step size η and the decoupled decay λ (0 for Adam).
  */
@@ -106,6 +118,13 @@ export interface FusedKernels {
    * [...batch, M, N] buffer: `c[..., i, j] = Σ_k a[..., i, k] · b[..., k, j]`.
    */
   matmul?: (a: StridedView, b: StridedView) => BufferHandle
+  /**
+   * Max-pooling argmax: for `x` [N, C, H, W] float32, a contiguous int32 [N·C·oH·oW] buffer
+   * holding, for each window (in row-major output order), the flat row-major index into x of
+   * its maximum; ties go to the first in row-major order, a NaN wins its window, padding
+   * never wins. `maxPool2d` gathers x at these indices (see `backend/pool-kernel.ts`).
+   */
+  maxPool2dArgmax?: (x: StridedView, params: Pool2dParams) => BufferHandle
   /**
    * 2-D cross-correlation (deep-learning "convolution"). `x`: [N, C, H, W], `w`:
    * [O, C/groups, kH, kW], float32. Returns a contiguous [N, O, oH, oW] buffer with

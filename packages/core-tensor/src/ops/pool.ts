@@ -5,7 +5,7 @@
  * gradients come from the primitives.
  */
 import { InvalidArgumentError, ShapeError } from '../errors'
-import { concatP, reduceP, reshapeP, sliceP } from '../primitives'
+import { concatP, gatherP, maxPool2dArgmaxP, reduceP, reshapeP, sliceP } from '../primitives'
 import type { Tensor } from '../tensor'
 import { checkInput, type Pair, toPair } from './conv'
 import { conv2dCore } from './conv-core'
@@ -65,7 +65,12 @@ function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): PoolGeomet
 
 /**
  * 2-D max pooling: `y[n, c, p, q] = max_{i < kH, j < kW} x̃[n, c, p·sH + i, q·sW + j]`, with
- * x̃ padded by −∞. The gradient goes to the maximum of each window (split evenly on ties).
+ * x̃ padded by −∞. The gradient of each window goes to its maximum; on ties, to the first in
+ * row-major order, as in PyTorch. A NaN in a window gives NaN.
+ *
+ * Runs as the backend's argmax kernel and a gather (so the backward pass is one scatter-add);
+ * a backend without that kernel composes strided slices and a max reduction, whose gradient
+ * splits ties evenly instead.
  *
  * Shapes: `[N, C, H, W]` → `[N, C, ⌊(H + 2pH − kH)/sH⌋ + 1, ⌊(W + 2pW − kW)/sW⌋ + 1]`
  * (PyTorch's `F.max_pool2d`, floor mode).
@@ -84,7 +89,20 @@ function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): PoolGeomet
  * ```
  */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
-  const { kernel, stride, padding, out } = poolGeometry('maxPool2d', x, options)
+  const geometry = poolGeometry('maxPool2d', x, options)
+  const [n, c] = x.shape
+  const argmax = maxPool2dArgmaxP(x, geometry)
+  if (argmax === null) return maxPool2dComposed(x, geometry)
+  const y = gatherP(reshapeP(x, [x.size]), argmax, 0)
+  return reshapeP(y, [n, c, geometry.out[0], geometry.out[1]])
+}
+
+/**
+ * maxPool2d from primitives only: the k·k strided window views stacked on a new axis and
+ * reduced by max (for backends without an argmax kernel, and as the kernel's check).
+ */
+function maxPool2dComposed(x: Tensor, geometry: PoolGeometry): Tensor {
+  const { kernel, stride, padding, out } = geometry
   const [n, c] = x.shape
   const xp =
     padding[0] === 0 && padding[1] === 0

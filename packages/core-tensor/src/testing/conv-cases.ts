@@ -34,6 +34,8 @@ function values(seed: number, shape: readonly number[]): Float64Array {
   return uniformFloats(key(seed), sizeOf(shape), 'float64').map((u) => 2 * u - 1)
 }
 
+type Pool2dCase = T.Pool2dOptions
+
 /** Values with their shape. */
 interface Operand {
   data: Float64Array
@@ -432,6 +434,81 @@ export const convValueCases: ValueCase[] = [
         T.InvalidArgumentError,
         'maxPool2d: padding must be at most half the kernel size, got padding [2,2] for kernel [2,2]',
       )
+    },
+  },
+  {
+    name: 'maxPool2d argmax kernel: composed values and gradients, first maximum on ties, NaN wins',
+    run(ctx) {
+      const composed = withoutFused(ctx.backend)
+      const xs = [2, 3, 7, 8]
+      const xv = values(22, xs)
+      const configs: Pool2dCase[] = [
+        { kernelSize: 2 },
+        { kernelSize: 3, stride: 2, padding: 1 },
+        { kernelSize: [3, 2], stride: [1, 2], padding: [1, 0] },
+        { kernelSize: 3, stride: 1, padding: 1 },
+      ]
+      for (const options of configs) {
+        const gradOf = (backend: T.BackendV1) => {
+          const x = T.fromArray(xv, { shape: xs, backend })
+          const y = T.maxPool2d(x, options)
+          const gy = T.fromArray(values(23, y.shape), { shape: y.shape, backend })
+          const dx = T.grad((p: { x: Tensor }) => T.sum(T.mul(T.maxPool2d(p.x, options), gy)))({ x }).x
+          return { y: y.dataSync(), dx: dx.dataSync() }
+        }
+        const fast = gradOf(ctx.backend)
+        const slow = gradOf(composed)
+        // random values have no ties, so both paths agree exactly on values and gradients
+        expectAllClose(fast.y, slow.y, ctx.tolerance)
+        expectAllClose(fast.dx, slow.dx, ctx.tolerance)
+      }
+      // ties: the whole cotangent goes to the first maximum in row-major order (PyTorch)
+      const ones = T.fromArray(
+        [
+          [
+            [
+              [1, 1],
+              [1, 1],
+            ],
+          ],
+        ],
+        { backend: ctx.backend },
+      )
+      const tie = T.grad((p: { x: Tensor }) => T.sum(T.maxPool2d(p.x, { kernelSize: 2 })))({ x: ones }).x
+      expectAllClose(
+        tie,
+        [
+          [
+            [
+              [1, 0],
+              [0, 0],
+            ],
+          ],
+        ],
+        ctx.tolerance,
+      )
+      // overlapping windows [5, 5] and [5, 1]: each sends its gradient to its own first maximum
+      const row = T.fromArray([[[[5, 5, 1]]]], { backend: ctx.backend })
+      const overlap = T.grad((p: { x: Tensor }) =>
+        T.sum(T.maxPool2d(p.x, { kernelSize: [1, 2], stride: 1 })),
+      )({ x: row }).x
+      expectAllClose(overlap, [[[[1, 1, 0]]]], ctx.tolerance)
+      // a NaN anywhere in a window gives NaN, whether it comes first or later
+      const withNaN = T.fromArray(
+        [
+          [
+            [
+              [1, NaN, 0, 0],
+              [3, 2, 0, 7],
+            ],
+          ],
+        ],
+        { backend: ctx.backend },
+      )
+      const pooled = T.maxPool2d(withNaN, { kernelSize: 2 }).dataSync()
+      if (!Number.isNaN(pooled[0]) || pooled[1] !== 7) {
+        fail(`expected [NaN, 7] from a window holding NaN, got [${Array.from(pooled).join(', ')}]`)
+      }
     },
   },
   {
