@@ -62,10 +62,12 @@ test('the small AlexNet learns MNIST', { tags: ['slow'], timeout }, async () => 
   if (full) {
     expect(accuracy).toBeGreaterThanOrEqual(0.92)
   } else {
-    // Measured 0.383 (keys 0/1, cpu; the same under tsx and vitest). A net that does not
-    // learn scores ~0.10; the threshold sits 3 binomial standard errors
-    // (√(0.38·0.62/1000) = 0.015) below the measurement, rounded down
-    expect(accuracy).toBeGreaterThanOrEqual(0.33)
+    // 75 steps are chaotic: a rounding change anywhere (maxPool2d summing overlapping windows'
+    // gradients in another order moved keys 0/1 from 0.509 to 0.294) swings the result, and
+    // init/run keys (0,1), (2,3), (4,5), (6,7) measured 0.294, 0.349, 0.568, 0.477. So the
+    // floor tests learning, not a trajectory: a net that does not learn scores 0.10 ± 0.0095
+    // (binomial, 1000 images), and 0.2 is ten of those standard errors above chance
+    expect(accuracy).toBeGreaterThanOrEqual(0.2)
   }
 })
 
@@ -74,7 +76,8 @@ test('the small ResNet learns MNIST', { tags: ['slow'], timeout }, async () => {
   if (isFullRun()) {
     expect(accuracy).toBeGreaterThanOrEqual(0.95)
   } else {
-    // Measured 0.482 (keys 0/1, cpu); 3 binomial standard errors (0.016) below, rounded down
-    expect(accuracy).toBeGreaterThanOrEqual(0.43)
+    // Measured 0.453, 0.479, 0.531 for init/run keys (0,1), (2,3), (4,5); as for the AlexNet the
+    // short run is chaotic, so the floor sits well above chance (0.10 ± 0.0095), not at a trajectory
+    expect(accuracy).toBeGreaterThanOrEqual(0.3)
   }
 })
