@@ -8,6 +8,7 @@ import { loadMnist } from '@gen/datasets/node'
 import { binarize, evaluateAutoencoder, iwaeBound, sampleImages } from '../src/index'
 import { readCheckpoint } from '../src/node/index'
 import { fdLenet } from './fd-lenet'
+import { mnistPixels } from './mnist-pixels'
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -21,11 +22,7 @@ const fdCount = Number(arg('fd-count', '2000'))
 const { config, params, metadata, epoch } = await readCheckpoint(weights)
 console.log(`${weights}: epoch ${epoch}, ${metadata.status ?? ''}`)
 const { test } = await loadMnist()
-const toFloat = (count: number): Tensor =>
-  fromArray(
-    Float32Array.from(test.images.subarray(0, count * 784), (v) => v / 255),
-    { shape: [count, 784] },
-  )
+const toFloat = (count: number): Tensor => mnistPixels(test.images, 0, count)
 const testX = binarize(toFloat(10000), key(123))
 
 let t0 = performance.now()

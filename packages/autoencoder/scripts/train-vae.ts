@@ -8,7 +8,7 @@
 // after each epoch; a rerun with the same settings resumes from it.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { fromArray, key, type Tensor } from '@gen/core-tensor'
+import { key, type Tensor } from '@gen/core-tensor'
 import { lenet5WeightsPath, readCheckpoint as readLenet } from '@gen/cnn/node'
 import { loadMnist } from '@gen/datasets/node'
 import {
@@ -22,6 +22,7 @@ import {
 } from '../src/index'
 import { readCheckpoint, writeCheckpoint } from '../src/node/index'
 import { fdLenet } from './fd-lenet'
+import { mnistPixels } from './mnist-pixels'
 
 function arg(name: string, fallback: number | string): string {
   const i = process.argv.indexOf(`--${name}`)
@@ -36,11 +37,7 @@ const iwaeK = Number(arg('iwae', 100))
 const out = arg('out', 'weights')
 
 const { train, test } = await loadMnist()
-const toFloat = (bytes: Uint8Array, count: number): Tensor =>
-  fromArray(
-    Float32Array.from(bytes.subarray(0, count * 784), (v) => v / 255),
-    { shape: [count, 784] },
-  )
+const toFloat = (bytes: Uint8Array, count: number): Tensor => mnistPixels(bytes, 0, count)
 const data = toFloat(train.images, trainCount)
 // the test set is binarised once, with a fixed key, so every epoch and every run scores the same images
 const testX = binarize(toFloat(test.images, 10000), key(123))

@@ -2,7 +2,7 @@
 // inputs to reproduce the clean digit, they undo the corruption better than a plain AE.
 // Reduced form (CI): 784-256-64 nets, 6000 training images, 4 epochs; full form: 60k, 10 epochs.
 import { isFullRun } from '@gen-tooling/vitest-config'
-import { clamp, fromArray, key, type Tensor } from '@gen/core-tensor'
+import { clamp, key } from '@gen/core-tensor'
 import { loadMnist } from '@gen/datasets/node'
 import { expect, test } from 'vitest'
 import {
@@ -16,12 +16,9 @@ import {
   reconstruct,
   trainAutoencoder,
 } from '../src/index'
+import { mnistPixels } from '../scripts/mnist-pixels'
 
-const toFloat = (bytes: Uint8Array, start: number, count: number): Tensor =>
-  fromArray(
-    Float32Array.from(bytes.subarray(start * 784, (start + count) * 784), (v) => v / 255),
-    { shape: [count, 784] },
-  )
+const toFloat = mnistPixels
 
 const ae = (corruption?: Corruption): AutoencoderConfig => ({
   kind: 'ae',

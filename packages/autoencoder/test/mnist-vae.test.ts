@@ -20,12 +20,9 @@ import {
   sampleImages,
   trainAutoencoder,
 } from '../src/index'
+import { mnistPixels } from '../scripts/mnist-pixels'
 
-const toFloat = (bytes: Uint8Array, start: number, count: number): Tensor =>
-  fromArray(
-    Float32Array.from(bytes.subarray(start * 784, (start + count) * 784), (v) => v / 255),
-    { shape: [count, 784] },
-  )
+const toFloat = mnistPixels
 
 const vae = (hidden: number, latentDim: number): AutoencoderConfig => ({
   kind: 'vae',
