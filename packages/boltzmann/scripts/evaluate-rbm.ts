@@ -4,9 +4,13 @@
 // are keyed by index (key(--seed), run m → fold(key, m)), so --workers W splits them over W
 // child processes with identical results to one process. Prints one JSON line with ln Ẑ, its
 // standard error, the ±3σ band, the ESS, the stochastic lower bound, the test log-likelihood in
-// nats (10,000 test images, stochastic binarisation key(9002)) and the wall time.
+// nats (10,000 test images, stochastic binarisation key(9002)), the wall time and the machine's
+// load averages at the end. --threads T splits each of AIS's matmuls over T threads instead
+// (@gen/core-tensor/node setCpuThreads), in one process.
 import { key } from '@gen/core-tensor'
+import { setCpuThreads } from '@gen/core-tensor/node'
 import { spawn } from 'node:child_process'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import {
   baseRateVisibleBiases,
@@ -27,8 +31,10 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     'first-run': { type: 'string', default: '0' },
     part: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
   },
 })
+await setCpuThreads(Number(values.threads))
 const numRuns = Number(values.runs)
 const schedule =
   values.schedule === 'salakhutdinov-murray'
@@ -108,6 +114,7 @@ if (values.part) {
       numRuns: ais.numRuns,
       numTemperatures: ais.numTemperatures,
       workers,
+      threads: Number(values.threads),
       logZ: Number(ais.logZ.toFixed(3)),
       logZStdErr: Number(ais.logZStdErr.toFixed(3)),
       logZInterval: [Number(ais.logZInterval.lower.toFixed(3)), Number(ais.logZInterval.upper.toFixed(3))],
@@ -119,6 +126,8 @@ if (values.part) {
       ),
       protocol: ll.protocol,
       seconds: Number(seconds.toFixed(1)),
+      loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
     }),
   )
 }
+await setCpuThreads(1)

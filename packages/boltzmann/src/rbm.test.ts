@@ -1,4 +1,12 @@
-import { fold, InvalidArgumentError, key, normalFloats, ShapeError, uniformFloats } from '@gen/core-tensor'
+import {
+  fold,
+  InvalidArgumentError,
+  key,
+  normalFloats,
+  reference,
+  ShapeError,
+  uniformFloats,
+} from '@gen/core-tensor'
 import { describe, expect, test } from 'vitest'
 import {
   createRbm,
@@ -167,7 +175,11 @@ describe('CD-1 (P1: h⁰ sampled drives the reconstruction, both phases use hidd
       }
       for (let j = 0; j < H; j++) expectedC[j] += (p0[j] - p1[j]) / B
     }
-    const { gradient, negative } = rbmContrastiveDivergence(rbm, v0, { key: k, numSteps: 1 })
+    const { gradient, negative } = rbmContrastiveDivergence(rbm, v0, {
+      key: k,
+      numSteps: 1,
+      backend: reference,
+    })
     expect(Array.from(negative)).toEqual(v1All)
     // the reconstruction must differ from v⁰, or the check would be empty
     expect(v1All).not.toEqual(v0)
@@ -276,13 +288,15 @@ describe('PCD', () => {
     const rbm = randomRbm(4, 3, 3)
     const data = [1, 1, 0, 0, 0, 0, 1, 1]
     const chains = new Float64Array(3 * 4)
+    const backend = reference
     const { gradient, negative } = rbmPersistentContrastiveDivergence(rbm, data, chains, {
       key: key(6),
       numSteps: 2,
+      backend,
     })
-    expect(negative).toEqual(rbmGibbsSample(rbm, chains, { key: key(6), numSteps: 2 }).visible)
-    const pd = rbmHiddenProbabilities(rbm, data)
-    const pn = rbmHiddenProbabilities(rbm, negative)
+    expect(negative).toEqual(rbmGibbsSample(rbm, chains, { key: key(6), numSteps: 2, backend }).visible)
+    const pd = rbmHiddenProbabilities(rbm, data, { backend })
+    const pn = rbmHiddenProbabilities(rbm, negative, { backend })
     for (let i = 0; i < 4; i++) {
       for (let j = 0; j < 3; j++) {
         let expected = 0

@@ -14,10 +14,12 @@ import {
   normalFloats,
   ShapeError,
   uniformFloats,
+  type BackendV1,
   type Key,
 } from '@gen/core-tensor'
 
 import { checkPositiveInteger, lowestBit, sigmoid, softplus } from './internal/numeric'
+import { productBackend, transposedProduct, weightProducts, type WeightProducts } from './internal/products'
 
 /**
  * Largest layer that exact enumeration sums over: log Z costs O(2^min(V, H) · max(V, H)).
@@ -254,17 +256,6 @@ function hiddenField(rbm: Rbm, visible: ArrayLike<number>, row: number, out: Flo
   }
 }
 
-/** a_i = b_i + Σ_j W_ij h_j for one row of h. */
-function visibleField(rbm: Rbm, hidden: ArrayLike<number>, row: number, out: Float64Array): void {
-  const { numVisible: V, numHidden: H, weights } = rbm
-  for (let i = 0; i < V; i++) {
-    let a = rbm.visibleBias[i]
-    const base = i * H
-    for (let j = 0; j < H; j++) a += weights[base + j] * hidden[row * H + j]
-    out[i] = a
-  }
-}
-
 function freeEnergyRow(rbm: Rbm, visible: ArrayLike<number>, row: number, field: Float64Array): number {
   hiddenField(rbm, visible, row, field)
   let f = 0
@@ -442,10 +433,28 @@ export function rbmLogLikelihood(rbm: Rbm, data: ArrayLike<number>): number {
 }
 
 /**
+ * Where the dense products of the sampling and training functions run.
+ *
+ * @example
+ * ```ts
+ * const options: RbmBackendOptions = { backend: reference } // float64, for exact small-model checks
+ * ```
+ */
+export interface RbmBackendOptions {
+  /**
+   * Backend of the products vW, hWᵀ and vᵀp (default core-tensor's `cpu`: float32 WebAssembly
+   * SIMD matmul). The reference backend computes them in float64. Biases, sigmoids and draws
+   * are float64 either way.
+   */
+  readonly backend?: BackendV1
+}
+
+/**
  * Hidden probabilities p(h_j = 1 | v) = σ(c_j + vᵀW_{:,j}) for each visible row.
  *
  * @param rbm - the RBM
  * @param visible - [B, V] row-major, entries in [0, 1]
+ * @param options - {@link RbmBackendOptions}
  * @returns Float64Array [B, H]
  * @throws ShapeError for a bad length; InvalidArgumentError for entries outside [0, 1]
  * @example
@@ -453,20 +462,39 @@ export function rbmLogLikelihood(rbm: Rbm, data: ArrayLike<number>): number {
  * rbmHiddenProbabilities(rbm, [1, 0, 1, 1])
  * ```
  */
-export function rbmHiddenProbabilities(rbm: Rbm, visible: ArrayLike<number>): Float64Array {
+export function rbmHiddenProbabilities(
+  rbm: Rbm,
+  visible: ArrayLike<number>,
+  options: RbmBackendOptions = {},
+): Float64Array {
   const op = 'rbmHiddenProbabilities'
   checkRbm(op, rbm)
   const rows = checkBatch(op, 'visible', visible, { width: rbm.numVisible, binary: false })
-  return hiddenProbabilitiesInternal(rbm, visible, rows)
+  const products = weightProducts(rbm.weights, rbm, productBackend(options.backend))
+  try {
+    return hiddenProbabilitiesInternal(rbm, visible, rows, products)
+  } finally {
+    products.dispose()
+  }
 }
 
-function hiddenProbabilitiesInternal(rbm: Rbm, visible: ArrayLike<number>, rows: number): Float64Array {
+/**
+ * σ(c + vW) for [rows, V] visible rows, with the product on `products`' backend.
+ *
+ * @internal
+ */
+export function hiddenProbabilitiesInternal(
+  rbm: Rbm,
+  visible: ArrayLike<number>,
+  rows: number,
+  products: WeightProducts,
+): Float64Array {
   const H = rbm.numHidden
+  const c = rbm.hiddenBias
+  const field = products.right(visible, rows)
   const out = new Float64Array(rows * H)
-  const field = new Float64Array(H)
   for (let r = 0; r < rows; r++) {
-    hiddenField(rbm, visible, r, field)
-    for (let j = 0; j < H; j++) out[r * H + j] = sigmoid(field[j])
+    for (let j = 0; j < H; j++) out[r * H + j] = sigmoid(c[j] + field[r * H + j])
   }
   return out
 }
@@ -476,6 +504,7 @@ function hiddenProbabilitiesInternal(rbm: Rbm, visible: ArrayLike<number>, rows:
  *
  * @param rbm - the RBM
  * @param hidden - [B, H] row-major, entries in [0, 1]
+ * @param options - {@link RbmBackendOptions}
  * @returns Float64Array [B, V]
  * @throws ShapeError for a bad length; InvalidArgumentError for entries outside [0, 1]
  * @example
@@ -483,20 +512,39 @@ function hiddenProbabilitiesInternal(rbm: Rbm, visible: ArrayLike<number>, rows:
  * rbmVisibleProbabilities(rbm, [0, 1, 1])
  * ```
  */
-export function rbmVisibleProbabilities(rbm: Rbm, hidden: ArrayLike<number>): Float64Array {
+export function rbmVisibleProbabilities(
+  rbm: Rbm,
+  hidden: ArrayLike<number>,
+  options: RbmBackendOptions = {},
+): Float64Array {
   const op = 'rbmVisibleProbabilities'
   checkRbm(op, rbm)
   const rows = checkBatch(op, 'hidden', hidden, { width: rbm.numHidden, binary: false })
-  return visibleProbabilitiesInternal(rbm, hidden, rows)
+  const products = weightProducts(rbm.weights, rbm, productBackend(options.backend))
+  try {
+    return visibleProbabilitiesInternal(rbm, hidden, rows, products)
+  } finally {
+    products.dispose()
+  }
 }
 
-function visibleProbabilitiesInternal(rbm: Rbm, hidden: ArrayLike<number>, rows: number): Float64Array {
+/**
+ * σ(b + hWᵀ) for [rows, H] hidden rows, with the product on `products`' backend.
+ *
+ * @internal
+ */
+export function visibleProbabilitiesInternal(
+  rbm: Rbm,
+  hidden: ArrayLike<number>,
+  rows: number,
+  products: WeightProducts,
+): Float64Array {
   const V = rbm.numVisible
+  const b = rbm.visibleBias
+  const field = products.left(hidden, rows)
   const out = new Float64Array(rows * V)
-  const field = new Float64Array(V)
   for (let r = 0; r < rows; r++) {
-    visibleField(rbm, hidden, r, field)
-    for (let i = 0; i < V; i++) out[r * V + i] = sigmoid(field[i])
+    for (let i = 0; i < V; i++) out[r * V + i] = sigmoid(b[i] + field[r * V + i])
   }
   return out
 }
@@ -514,21 +562,27 @@ interface ChainResult {
   readonly hidden: Float64Array
 }
 
-/** numSteps block-Gibbs steps; step t draws h from fold(key, 2t) and v from fold(key, 2t + 1). */
+/**
+ * numSteps block-Gibbs steps from `start` [rows, V] whose hidden probabilities are `p`; step t
+ * draws h from fold(key, 2t) and v from fold(key, 2t + 1). Also returns σ(c + vW) of the end.
+ */
 function runChain(
   rbm: Rbm,
-  start: ArrayLike<number>,
-  rows: number,
-  chain: Required<RbmSamplingOptions>,
-): ChainResult {
+  start: { readonly visible: ArrayLike<number>; readonly p: Float64Array; readonly rows: number },
+  chain: { readonly key: Key; readonly numSteps: number },
+  products: WeightProducts,
+): ChainResult & { readonly p: Float64Array } {
   const { key: k, numSteps } = chain
-  let visible: ArrayLike<number> = start
+  const { rows } = start
+  let visible: ArrayLike<number> = start.visible
+  let p = start.p
   let hidden: Float64Array = new Float64Array(0)
   for (let t = 0; t < numSteps; t++) {
-    hidden = bernoulli(hiddenProbabilitiesInternal(rbm, visible, rows), fold(k, 2 * t))
-    visible = bernoulli(visibleProbabilitiesInternal(rbm, hidden, rows), fold(k, 2 * t + 1))
+    if (t > 0) p = hiddenProbabilitiesInternal(rbm, visible, rows, products)
+    hidden = bernoulli(p, fold(k, 2 * t))
+    visible = bernoulli(visibleProbabilitiesInternal(rbm, hidden, rows, products), fold(k, 2 * t + 1))
   }
-  return { visible: visible as Float64Array, hidden }
+  return { visible: visible as Float64Array, hidden, p }
 }
 
 /**
@@ -540,7 +594,7 @@ function runChain(
  * const options: RbmSamplingOptions = { key: key(3), numSteps: 1 }
  * ```
  */
-export interface RbmSamplingOptions {
+export interface RbmSamplingOptions extends RbmBackendOptions {
   /**
    * Key of the chain. Step t (0-based) draws its hidden uniforms as
    * `uniformFloats(fold(key, 2t), B·H, 'float64')` and its visible uniforms as
@@ -577,7 +631,19 @@ export function rbmGibbsSample(
   const rows = checkBatch(op, 'visible', visible, { width: rbm.numVisible, binary: false })
   const numSteps = options.numSteps ?? 1
   checkSteps(op, numSteps)
-  return runChain(rbm, visible, rows, { key: options.key, numSteps })
+  const products = weightProducts(rbm.weights, rbm, productBackend(options.backend))
+  try {
+    const p = hiddenProbabilitiesInternal(rbm, visible, rows, products)
+    const { visible: v, hidden } = runChain(
+      rbm,
+      { visible, p, rows },
+      { key: options.key, numSteps },
+      products,
+    )
+    return { visible: v, hidden }
+  } finally {
+    products.dispose()
+  }
 }
 
 interface Phase {
@@ -611,12 +677,83 @@ function addPhase(rbm: Rbm, phase: Phase, sign: number, out: RbmGradient): void 
   }
 }
 
-/** (1/B) [v₊ᵀ P₊] − (1/C) [v₋ᵀ P₋] and the matching bias terms. */
-function statisticsDifference(rbm: Rbm, positive: Phase, negative: Phase): RbmGradient {
-  const out = zeroGradient(rbm)
-  addPhase(rbm, positive, 1, out)
-  addPhase(rbm, negative, -1, out)
-  return out
+/**
+ * (1/B) v₊ᵀP₊ − (1/C) v₋ᵀP₋ and the matching bias terms. The weight term is one product on the
+ * backend, Xᵀ Y with X = [v₊; v₋] [B + C, V] and Y = [P₊ / B; −P₋ / C] [B + C, H].
+ */
+function statisticsDifference(rbm: Rbm, positive: Phase, negative: Phase, backend: BackendV1): RbmGradient {
+  const { numVisible: V, numHidden: H } = rbm
+  const rows = positive.rows + negative.rows
+  const x = new Float64Array(rows * V)
+  const y = new Float64Array(rows * H)
+  const visibleBias = new Float64Array(V)
+  const hiddenBias = new Float64Array(H)
+  let r = 0
+  for (const [phase, sign] of [
+    [positive, 1],
+    [negative, -1],
+  ] as const) {
+    const scale = sign / phase.rows
+    for (let q = 0; q < phase.rows; q++, r++) {
+      for (let i = 0; i < V; i++) {
+        const v = phase.v[q * V + i]
+        x[r * V + i] = v
+        visibleBias[i] += scale * v
+      }
+      for (let j = 0; j < H; j++) {
+        const pj = scale * phase.p[q * H + j]
+        y[r * H + j] = pj
+        hiddenBias[j] += pj
+      }
+    }
+  }
+  const w = transposedProduct(x, y, { rows, numVisible: V, numHidden: H }, backend)
+  return { weights: w instanceof Float64Array ? w : Float64Array.from(w), visibleBias, hiddenBias }
+}
+
+/**
+ * CD-k (chains undefined: the negative phase starts at the data) or PCD (chains [C, V] given)
+ * on validated inputs: the data's and the chains' hidden probabilities come from one product.
+ *
+ * @internal
+ */
+export function gradientEstimateInternal(
+  rbm: Rbm,
+  data: ArrayLike<number>,
+  chains: ArrayLike<number> | undefined,
+  options: { readonly key: Key; readonly numSteps: number; readonly backend: BackendV1 },
+): RbmGradientEstimate {
+  const V = rbm.numVisible
+  const H = rbm.numHidden
+  const rows = data.length / V
+  const products = weightProducts(rbm.weights, rbm, options.backend)
+  try {
+    let p0: Float64Array
+    let start: { visible: ArrayLike<number>; p: Float64Array; rows: number }
+    if (chains === undefined) {
+      p0 = hiddenProbabilitiesInternal(rbm, data, rows, products)
+      start = { visible: data, p: p0, rows }
+    } else {
+      const numChains = chains.length / V
+      const both = new Float64Array(data.length + chains.length)
+      both.set(data)
+      both.set(chains, data.length)
+      const p = hiddenProbabilitiesInternal(rbm, both, rows + numChains, products)
+      p0 = p.subarray(0, rows * H)
+      start = { visible: chains, p: p.subarray(rows * H), rows: numChains }
+    }
+    const end = runChain(rbm, start, options, products)
+    const pEnd = hiddenProbabilitiesInternal(rbm, end.visible, start.rows, products)
+    const gradient = statisticsDifference(
+      rbm,
+      { v: data, p: p0, rows },
+      { v: end.visible, p: pEnd, rows: start.rows },
+      options.backend,
+    )
+    return { gradient, negative: end.visible }
+  } finally {
+    products.dispose()
+  }
 }
 
 /**
@@ -661,16 +798,14 @@ export function rbmContrastiveDivergence(
   checkOptions('rbmContrastiveDivergence', options)
   const op = 'rbmContrastiveDivergence'
   checkRbm(op, rbm)
-  const rows = checkBatch(op, 'data', data, { width: rbm.numVisible, binary: false })
+  checkBatch(op, 'data', data, { width: rbm.numVisible, binary: false })
   const numSteps = options.numSteps ?? 1
   checkSteps(op, numSteps)
-  const { visible } = runChain(rbm, data, rows, { key: options.key, numSteps })
-  const gradient = statisticsDifference(
-    rbm,
-    { v: data, p: hiddenProbabilitiesInternal(rbm, data, rows), rows },
-    { v: visible, p: hiddenProbabilitiesInternal(rbm, visible, rows), rows },
-  )
-  return { gradient, negative: visible }
+  return gradientEstimateInternal(rbm, data, undefined, {
+    key: options.key,
+    numSteps,
+    backend: productBackend(options.backend),
+  })
 }
 
 /**
@@ -701,17 +836,15 @@ export function rbmPersistentContrastiveDivergence(
   checkOptions('rbmPersistentContrastiveDivergence', options)
   const op = 'rbmPersistentContrastiveDivergence'
   checkRbm(op, rbm)
-  const rows = checkBatch(op, 'data', data, { width: rbm.numVisible, binary: false })
-  const numChains = checkBatch(op, 'chains', chains, { width: rbm.numVisible, binary: false })
+  checkBatch(op, 'data', data, { width: rbm.numVisible, binary: false })
+  checkBatch(op, 'chains', chains, { width: rbm.numVisible, binary: false })
   const numSteps = options.numSteps ?? 1
   checkSteps(op, numSteps)
-  const { visible } = runChain(rbm, chains, numChains, { key: options.key, numSteps })
-  const gradient = statisticsDifference(
-    rbm,
-    { v: data, p: hiddenProbabilitiesInternal(rbm, data, rows), rows },
-    { v: visible, p: hiddenProbabilitiesInternal(rbm, visible, numChains), rows: numChains },
-  )
-  return { gradient, negative: visible }
+  return gradientEstimateInternal(rbm, data, chains, {
+    key: options.key,
+    numSteps,
+    backend: productBackend(options.backend),
+  })
 }
 
 /**
@@ -768,7 +901,14 @@ export function rbmExactGradient(
     }
   })
   const gradient = zeroGradient(rbm)
-  addPhase(rbm, { v: data, p: hiddenProbabilitiesInternal(rbm, data, rows), rows }, 1, gradient)
+  // the data phase in float64 loops, like the model phase: this is an exact oracle
+  const dataP = new Float64Array(rows * H)
+  const dataField = new Float64Array(H)
+  for (let r = 0; r < rows; r++) {
+    hiddenField(rbm, data, r, dataField)
+    for (let j = 0; j < H; j++) dataP[r * H + j] = sigmoid(dataField[j])
+  }
+  addPhase(rbm, { v: data, p: dataP, rows }, 1, gradient)
   for (let k = 0; k < V * H; k++) gradient.weights[k] -= modelW[k]
   for (let i = 0; i < V; i++) gradient.visibleBias[i] -= modelB[i]
   for (let j = 0; j < H; j++) gradient.hiddenBias[j] -= modelC[j]

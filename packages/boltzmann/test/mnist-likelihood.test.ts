@@ -16,13 +16,13 @@ import { key } from '@gen/core-tensor'
 import { beforeAll, describe, expect, test } from 'vitest'
 
 import { binarizedMnist } from '../scripts/mnist-protocol'
-import { trainRbm } from '../scripts/train-loop'
 import {
   baseRateVisibleBiases,
   createRbm,
   initRbm,
   rbmAis,
   rbmAverageLogLikelihood,
+  trainRbm,
   type BinarizedImages,
   type Rbm,
 } from '../src/index'
@@ -52,11 +52,12 @@ describe(`RBM 784×${numHidden} on 10k binarised MNIST images, exact log Z`, { t
     const started = Date.now()
     const { rbm } = trainRbm(initial, data, {
       method,
-      epochs: 10,
+      numEpochs: 10,
       batchSize: 100,
       learningRate: 0.1,
       numChains: 100,
       key: key(1),
+      monitorSize: 0,
     })
     const seconds = (Date.now() - started) / 1000
     const ll = rbmAverageLogLikelihood(rbm, testSet)

@@ -5,85 +5,75 @@ import { join } from 'node:path'
 import type { Candidate, Suite } from '../harness.ts'
 // Relative source imports, as in matmul.ts, until the bench depends on the package.
 import * as T from '../../../../packages/core-tensor/src/index.ts'
-import { fold, key, uniformFloats } from '../../../../packages/core-tensor/src/random/index.ts'
+import { setCpuThreads } from '../../../../packages/core-tensor/src/node.ts'
+import { fold, key } from '../../../../packages/core-tensor/src/random/index.ts'
 import {
   baseRateVisibleBiases,
   decodeRbmCheckpoint,
   initRbm,
   rbmAis,
-  rbmContrastiveDivergence,
-  rbmGradientStep,
-  rbmPersistentContrastiveDivergence,
+  trainRbm,
   type Rbm,
 } from '../../../../packages/boltzmann/src/index.ts'
+import { binarizedMnist } from '../../../../packages/boltzmann/scripts/mnist-protocol.ts'
 
-// RBM training throughput, 784×500, batch 100, one CD-1 or PCD-1 step (100 persistent chains)
-// per iteration, throughput in images/s. Data: 1000 MNIST-like binary images with 13 % of the
-// pixels on (stochastic draws at p = 0.13, the MNIST average; the cost of every candidate but
-// the sparse one is the same for any 0/1 data). Candidates:
-//   gen rbm.ts        the package's float64 loops (rbmContrastiveDivergence + rbmGradientStep):
-//                     data-side products skip zero pixels, W h is dense
-//   gen cpu backend   the same step as float32 tensor ops on core-tensor's cpu backend
-//                     (matmul, sigmoid, bernoulli), dense throughout
-//   gen sparse f32    float32 loops that skip every zero of a binary operand: v W sums the rows of
-//                     the on pixels, W h the columns of the on hidden units, and the outer
-//                     products vᵀp add p to the rows of the on pixels only
-//   sklearn           scikit-learn's BernoulliRBM.partial_fit (PCD-1 with batch-size chains, as
-//                     sklearn implements it), when python3 has sklearn; a pipe round trip per step
+// RBM training throughput, 784×500, batch 100, CD-1 or PCD-1 (100 persistent chains), images/s.
+// Data: the first 1000 stochastically binarised MNIST training images (the package's protocol,
+// scripts/mnist-protocol.ts), the same for every candidate, sklearn included. Candidates:
+//   gen trainRbm        the package's trainRbm, one epoch of the 1000 images (10 steps) per
+//                       iteration: products on core-tensor's cpu backend (float32 WebAssembly
+//                       SIMD matmul, pixel columns that are off in the whole batch skipped),
+//                       float64 sigmoids, draws and update
+//   gen trainRbm 2 thr  the same with setCpuThreads(2): each product's rows split over 2 threads
+//   gen cpu backend     the same step written as float32 tensor ops (matmul, sigmoid,
+//                       bernoulli), dense throughout: what the tensor API alone gives
+//   sklearn             scikit-learn's BernoulliRBM.partial_fit (PCD-1 with batch-size persistent
+//                       chains, as sklearn implements it; float64 OpenBLAS, which threads over
+//                       the cores), when python3 has sklearn; 10 partial_fit calls per iteration,
+//                       one pipe round trip. It is the reference of both suites: CD-1 and
+//                       sklearn's PCD-1 cost the same five products per batch.
 // plus AIS on the 784×500 RBM: 100 runs × 145 temperatures, 1 % of the 14,501-point schedule's
 // work (the full run's time is about 100× this), throughput in run-steps/s. The RBM is the shipped
-// weights/rbm-500-mnist.safetensors when present (a trained RBM flips fewer units per step),
-// else a fresh one.
+// weights/rbm-500-mnist.safetensors when present, else a fresh one.
 
 const V = 784
 const H = 500
 const B = 100
+const N = 1000
 const learningRate = 0.01
 
-function binaryImages(count: number): Float64Array {
-  const u = uniformFloats(key(11), count * V, 'float64')
-  return u.map((x) => (x < 0.13 ? 1 : 0))
+let mnist: Float64Array | undefined
+async function images(): Promise<Float64Array> {
+  mnist ??= (await binarizedMnist(N)).train.values.slice(0, N * V)
+  return mnist
 }
 
-interface LoopState {
+interface TrainState {
   rbm: Rbm
   data: Float64Array
   step: number
-  chains: Float64Array
 }
 
-function batchOf(s: { data: Float64Array; step: number }): Float64Array {
-  const count = s.data.length / (B * V)
-  const k = s.step % count
-  return s.data.subarray(k * B * V, (k + 1) * B * V)
-}
-
-function loopsCandidate(method: 'cd' | 'pcd'): Candidate {
+function trainCandidate(method: 'cd' | 'pcd', threads: number): Candidate {
   return {
-    library: 'gen rbm.ts',
-    setup: (): LoopState => {
-      const data = binaryImages(1000)
-      return {
-        rbm: initRbm({ numVisible: V, numHidden: H }, { key: key(0) }),
-        data,
-        step: 0,
-        chains: data.slice(0, B * V),
-      }
+    library: threads === 1 ? 'gen trainRbm' : `gen trainRbm ${threads} threads`,
+    setup: async (): Promise<TrainState> => {
+      await setCpuThreads(threads)
+      return { rbm: initRbm({ numVisible: V, numHidden: H }, { key: key(0) }), data: await images(), step: 0 }
     },
     run: (state) => {
-      const s = state as LoopState
-      const batch = batchOf(s)
-      const sampling = { key: fold(key(5), s.step++) }
-      let gradient
-      if (method === 'cd') {
-        gradient = rbmContrastiveDivergence(s.rbm, batch, sampling).gradient
-      } else {
-        const estimate = rbmPersistentContrastiveDivergence(s.rbm, batch, s.chains, sampling)
-        gradient = estimate.gradient
-        s.chains = estimate.negative
-      }
-      s.rbm = rbmGradientStep(s.rbm, gradient, { learningRate })
+      const s = state as TrainState
+      s.rbm = trainRbm(s.rbm, s.data, {
+        key: fold(key(5), s.step++),
+        numEpochs: 1,
+        batchSize: B,
+        method,
+        numChains: B,
+        learningRate,
+        monitorSize: 0,
+      }).rbm
     },
+    teardown: () => setCpuThreads(1),
   }
 }
 
@@ -96,11 +86,38 @@ function tensorCandidate(method: 'cd' | 'pcd'): Candidate {
     chains: T.Tensor
     step: number
   }
+  const oneStep = (s: State): void => {
+    const k = fold(key(5), s.step)
+    const v0 = s.batches[s.step++ % s.batches.length]
+    const next = T.tidy(() => {
+      const hiddenProbs = (v: T.Tensor): T.Tensor => T.sigmoid(T.add(T.matmul(v, s.w), s.c))
+      const p0 = hiddenProbs(v0)
+      const start = method === 'cd' ? v0 : s.chains
+      const pStart = method === 'cd' ? p0 : hiddenProbs(start)
+      // bernoulli gives a bool mask; where turns it into 0/1 float32
+      const sample = (kk: T.Key, p: T.Tensor): T.Tensor =>
+        T.where(T.bernoulli(kk, p), T.onesLike(p), T.zerosLike(p))
+      const h = sample(fold(k, 0), pStart)
+      const v1 = sample(fold(k, 1), T.sigmoid(T.add(T.matmul(h, T.transpose(s.w)), s.b)))
+      const p1 = hiddenProbs(v1)
+      const scale = learningRate / B
+      const dw = T.sub(T.matmul(T.transpose(v0), p0), T.matmul(T.transpose(v1), p1))
+      const w = T.add(s.w, T.mul(dw, scale))
+      const b = T.add(s.b, T.mul(T.sub(T.sum(v0, { axis: 0 }), T.sum(v1, { axis: 0 })), scale))
+      const c = T.add(s.c, T.mul(T.sub(T.sum(p0, { axis: 0 }), T.sum(p1, { axis: 0 })), scale))
+      w.dataSync()
+      return { w, b, c, chains: v1 }
+    })
+    T.dispose([s.w, s.b, s.c])
+    if (method === 'pcd') T.dispose(s.chains)
+    else T.dispose(next.chains)
+    Object.assign(s, method === 'pcd' ? next : { w: next.w, b: next.b, c: next.c })
+  }
   return {
     library: 'gen cpu backend',
-    setup: (): State => {
-      const data = Float32Array.from(binaryImages(1000))
-      const batches = Array.from({ length: 10 }, (_, k) =>
+    setup: async (): Promise<State> => {
+      const data = Float32Array.from(await images())
+      const batches = Array.from({ length: N / B }, (_, k) =>
         T.fromArray(data.subarray(k * B * V, (k + 1) * B * V), { shape: [B, V] }),
       )
       return {
@@ -115,141 +132,12 @@ function tensorCandidate(method: 'cd' | 'pcd'): Candidate {
       }
     },
     run: (state) => {
-      const s = state as State
-      const k = fold(key(5), s.step)
-      const v0 = s.batches[s.step++ % s.batches.length]
-      const next = T.tidy(() => {
-        const hiddenProbs = (v: T.Tensor): T.Tensor => T.sigmoid(T.add(T.matmul(v, s.w), s.c))
-        const p0 = hiddenProbs(v0)
-        const start = method === 'cd' ? v0 : s.chains
-        const pStart = method === 'cd' ? p0 : hiddenProbs(start)
-        // bernoulli gives a bool mask; where turns it into 0/1 float32
-        const sample = (kk: T.Key, p: T.Tensor): T.Tensor =>
-          T.where(T.bernoulli(kk, p), T.onesLike(p), T.zerosLike(p))
-        const h = sample(fold(k, 0), pStart)
-        const v1 = sample(fold(k, 1), T.sigmoid(T.add(T.matmul(h, T.transpose(s.w)), s.b)))
-        const p1 = hiddenProbs(v1)
-        const scale = learningRate / B
-        const dw = T.sub(T.matmul(T.transpose(v0), p0), T.matmul(T.transpose(v1), p1))
-        const w = T.add(s.w, T.mul(dw, scale))
-        const b = T.add(s.b, T.mul(T.sub(T.sum(v0, { axis: 0 }), T.sum(v1, { axis: 0 })), scale))
-        const c = T.add(s.c, T.mul(T.sub(T.sum(p0, { axis: 0 }), T.sum(p1, { axis: 0 })), scale))
-        w.dataSync()
-        return { w, b, c, chains: v1 }
-      })
-      T.dispose([s.w, s.b, s.c])
-      if (method === 'pcd') T.dispose(s.chains)
-      else T.dispose(next.chains)
-      Object.assign(s, method === 'pcd' ? next : { w: next.w, b: next.b, c: next.c })
+      // one epoch of the 1000 images, as the other candidates
+      for (let t = 0; t < N / B; t++) oneStep(state as State)
     },
     teardown: (state) => {
       const s = state as State
       T.dispose([s.w, s.b, s.c, s.chains, ...s.batches])
-    },
-  }
-}
-
-/** CD-1/PCD-1 with float32 parameters and loops that skip the zeros of binary operands. */
-function sparseCandidate(method: 'cd' | 'pcd'): Candidate {
-  interface State {
-    w: Float32Array // [V, H]
-    b: Float32Array
-    c: Float32Array
-    data: Float64Array
-    chains: Uint8Array // [B, V]
-    step: number
-  }
-  const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
-  // p[r, :] = σ(c + Σ_{i on} W[i, :]) for each binary row; also lists the on pixels
-  const hiddenProbs = (s: State, v: ArrayLike<number>, p: Float32Array, on: Int32Array[]): void => {
-    for (let r = 0; r < B; r++) {
-      const row = p.subarray(r * H, (r + 1) * H)
-      row.set(s.c)
-      let n = 0
-      for (let i = 0; i < V; i++) {
-        if (v[r * V + i] === 0) continue
-        on[r][n++] = i
-        const base = i * H
-        for (let j = 0; j < H; j++) row[j] += s.w[base + j]
-      }
-      on[r][V] = n
-      for (let j = 0; j < H; j++) row[j] = sigmoid(row[j])
-    }
-  }
-  const p0 = new Float32Array(B * H)
-  const p1 = new Float32Array(B * H)
-  const pStart = new Float32Array(B * H)
-  const on0 = Array.from({ length: B }, () => new Int32Array(V + 1))
-  const on1 = Array.from({ length: B }, () => new Int32Array(V + 1))
-  const onStart = Array.from({ length: B }, () => new Int32Array(V + 1))
-  const hOn = new Int32Array(H)
-  const field = new Float32Array(V)
-  const v1 = new Uint8Array(B * V)
-  const dw = new Float32Array(V * H)
-  const db = new Float32Array(V)
-  const dc = new Float32Array(H)
-  return {
-    library: 'gen sparse f32',
-    setup: (): State => {
-      const data = binaryImages(1000)
-      return {
-        w: Float32Array.from(initRbm({ numVisible: V, numHidden: H }, { key: key(0) }).weights),
-        b: new Float32Array(V),
-        c: new Float32Array(H),
-        data,
-        chains: Uint8Array.from(data.subarray(0, B * V)),
-        step: 0,
-      }
-    },
-    run: (state) => {
-      const s = state as State
-      const k = fold(key(5), s.step)
-      const v0 = batchOf(s)
-      s.step++
-      hiddenProbs(s, v0, p0, on0)
-      const start = method === 'cd' ? v0 : s.chains
-      if (method === 'pcd') hiddenProbs(s, start, pStart, onStart)
-      const ps = method === 'cd' ? p0 : pStart
-      const uh = uniformFloats(fold(k, 0), B * H)
-      const uv = uniformFloats(fold(k, 1), B * V)
-      for (let r = 0; r < B; r++) {
-        // h ~ p(h | v), then field = b + W h over the on hidden units
-        let nh = 0
-        for (let j = 0; j < H; j++) if (uh[r * H + j] < ps[r * H + j]) hOn[nh++] = j
-        field.set(s.b)
-        for (let i = 0; i < V; i++) {
-          const base = i * H
-          let a = 0
-          for (let n = 0; n < nh; n++) a += s.w[base + hOn[n]]
-          field[i] += a
-        }
-        for (let i = 0; i < V; i++) v1[r * V + i] = uv[r * V + i] < sigmoid(field[i]) ? 1 : 0
-      }
-      hiddenProbs(s, v1, p1, on1)
-      // ΔW = (v0ᵀ p0 − v1ᵀ p1) / B over the on pixels only
-      dw.fill(0)
-      db.fill(0)
-      dc.fill(0)
-      const accumulate = (p: Float32Array, on: Int32Array[], sign: number): void => {
-        for (let r = 0; r < B; r++) {
-          const row = p.subarray(r * H, (r + 1) * H)
-          const list = on[r]
-          for (let n = 0; n < list[V]; n++) {
-            const i = list[n]
-            db[i] += sign
-            const base = i * H
-            for (let j = 0; j < H; j++) dw[base + j] += sign * row[j]
-          }
-          for (let j = 0; j < H; j++) dc[j] += sign * row[j]
-        }
-      }
-      accumulate(p0, on0, 1)
-      accumulate(p1, on1, -1)
-      const scale = learningRate / B
-      for (let n = 0; n < V * H; n++) s.w[n] += scale * dw[n]
-      for (let i = 0; i < V; i++) s.b[i] += scale * db[i]
-      for (let j = 0; j < H; j++) s.c[j] += scale * dc[j]
-      if (method === 'pcd') s.chains.set(v1)
     },
   }
 }
@@ -289,13 +177,13 @@ function sklearnCandidate(): Candidate | { library: string; unavailable: string 
     setup: async (): Promise<State> => {
       const dir = mkdtempSync(join(tmpdir(), 'gen-bench-rbm-'))
       // the same 1000 images as the other candidates, as a float64 .npy file
-      const images = binaryImages(1000)
-      const header = `{'descr': '<f8', 'fortran_order': False, 'shape': (1000, ${V}), }`
+      const data = await images()
+      const header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${N}, ${V}), }`
       const padded = header.padEnd(118, ' ') + '\n'
-      const npy = new Uint8Array(10 + padded.length + images.byteLength)
+      const npy = new Uint8Array(10 + padded.length + data.byteLength)
       npy.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 255, padded.length >> 8])
       npy.set(new TextEncoder().encode(padded), 10)
-      npy.set(new Uint8Array(images.buffer), 10 + padded.length)
+      npy.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + padded.length)
       writeFileSync(join(dir, 'data.npy'), npy)
       writeFileSync(join(dir, 'rbm.py'), SKLEARN_SOURCE)
       const child = spawn(python, [join(dir, 'rbm.py'), join(dir, 'data.npy')])
@@ -315,7 +203,7 @@ function sklearnCandidate(): Candidate | { library: string; unavailable: string 
       new Promise<void>((resolve) => {
         const s = state as State
         s.waiting = resolve
-        s.child.stdin.write('1\n')
+        s.child.stdin.write(`${N / B}\n`)
       }),
     teardown: (state) => {
       const s = state as State
@@ -332,11 +220,11 @@ function aisCandidate(): Candidate {
   )
   return {
     library: existsSync(shipped) ? 'gen rbmAis (shipped RBM)' : 'gen rbmAis (fresh RBM)',
-    setup: () => {
+    setup: async () => {
       const rbm = existsSync(shipped)
         ? decodeRbmCheckpoint(new Uint8Array(readFileSync(shipped))).rbm
         : initRbm({ numVisible: V, numHidden: H }, { key: key(0) })
-      return { rbm, baseVisibleBias: baseRateVisibleBiases(binaryImages(1000), V) }
+      return { rbm, baseVisibleBias: baseRateVisibleBiases(await images(), V) }
     },
     run: (state) => {
       const s = state as { rbm: Rbm; baseVisibleBias: Float64Array }
@@ -360,20 +248,27 @@ function aisCandidate(): Candidate {
  */
 export function rbmSuites(): Suite[] {
   const sklearn = sklearnCandidate()
+  const baseline = 'unavailable' in sklearn ? 'gen cpu backend' : sklearn.library
+  const training = (method: 'cd' | 'pcd'): (Candidate | { library: string; unavailable: string })[] => [
+    trainCandidate(method, 1),
+    trainCandidate(method, 2),
+    tensorCandidate(method),
+    sklearn,
+  ]
   return [
     {
       group: 'rbm',
-      name: 'rbm CD-1 step 784x500 b100',
-      work: { amount: B, unit: 'image' },
-      baseline: 'gen rbm.ts',
-      candidates: [sparseCandidate('cd'), tensorCandidate('cd'), loopsCandidate('cd')],
+      name: 'rbm CD-1 epoch of 1000 MNIST images 784x500 b100',
+      work: { amount: N, unit: 'image' },
+      baseline,
+      candidates: training('cd'),
     },
     {
       group: 'rbm',
-      name: 'rbm PCD-1 step 784x500 b100 (100 chains)',
-      work: { amount: B, unit: 'image' },
-      baseline: 'unavailable' in sklearn ? 'gen rbm.ts' : sklearn.library,
-      candidates: [sparseCandidate('pcd'), tensorCandidate('pcd'), loopsCandidate('pcd'), sklearn],
+      name: 'rbm PCD-1 epoch of 1000 MNIST images 784x500 b100 (100 chains)',
+      work: { amount: N, unit: 'image' },
+      baseline,
+      candidates: training('pcd'),
     },
     {
       group: 'rbm',

@@ -12,8 +12,16 @@
 //   ln Z_A − mean(ℓ') ≥ ln Z_B in expectation                        (a stochastic upper bound)
 // when the start states are exact samples of B. AIS can be confidently wrong: a few runs carry
 // all the weight, the spread looks small, and only the ESS (or the reverse bound) shows it.
-import { InvalidArgumentError, checkOptions, fold, uniformFloats, type Key } from '@gen/core-tensor'
+import {
+  InvalidArgumentError,
+  checkOptions,
+  fold,
+  uniformFloats,
+  type BackendV1,
+  type Key,
+} from '@gen/core-tensor'
 
+import { productBackend } from '../internal/products'
 import { validateRbmConfig, type Rbm } from '../rbm'
 import {
   checkBinaryRows,
@@ -52,6 +60,11 @@ export interface RbmAisOptions {
   readonly schedule?: InverseTemperatureSchedule
   /** Visible biases b^A [V] of the base-rate model (see `baseRateVisibleBiases`); default zeros (uniform base). */
   readonly baseVisibleBias?: ArrayLike<number>
+  /**
+   * Backend of the per-temperature products vW and hWᵀ of all runs at once (default
+   * core-tensor's `cpu`, float32 WebAssembly SIMD matmul; `reference` computes them in float64).
+   */
+  readonly backend?: BackendV1
 }
 
 /**
@@ -181,7 +194,8 @@ function summarise(logWeights: Float64Array): {
  * p*_β(v) ∝ exp((1 − β) b^Aᵀv + β bᵀv) Π_j (1 + e^{β (c_j + vᵀW_{:,j})}) by one block-Gibbs
  * step per temperature (Salakhutdinov & Murray 2008, §3.2, eq. 14–16).
  *
- * Cost: M·K block-Gibbs steps that skip the zeros of the binary states, O(M·K·(nnz(v)·H + nnz(h)·V)).
+ * Cost: K block-Gibbs steps of all M runs at once, two [M, V]·[V, H]-sized products each on
+ * `options.backend` (O(M·K·V·H)), plus O(M·K·(V + H)) exponentials and uniforms.
  *
  * @param rbm - the RBM [V visible, H hidden]
  * @param options - {@link RbmAisOptions}
@@ -215,6 +229,7 @@ export function rbmAis(rbm: Rbm, options: RbmAisOptions): RbmAisResult {
     numRuns,
     firstRun,
     key: options.key,
+    backend: productBackend(options.backend),
   })
   return forwardResult(logWeights, logZBase, betas.length)
 }
@@ -308,6 +323,7 @@ export function rbmReverseAis(
     numRuns,
     firstRun: 0,
     key: options.key,
+    backend: productBackend(options.backend),
   })
   const s = summarise(logWeights)
   return {

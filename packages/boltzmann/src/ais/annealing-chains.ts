@@ -11,22 +11,23 @@
 // and E[w] = Z_{γ_K} / Z_{γ_0}. Forward AIS runs γ = β (0 → 1) from A's exact samples;
 // reverse AIS runs γ reversed (1 → 0) from samples of B.
 //
-// Speed: v and h are binary, so the fields a = c + vᵀW and b + W h change only by the rows of W
-// (or Wᵀ) of the units that flipped since the last step: cost O(flips(v)·H + flips(h)·V) per
-// step instead of O(2·V·H). Near β = 1 a trained RBM's chains flip few units per step.
+// Speed: the M runs advance together, so each temperature costs two dense products on the
+// backend, a = c + v W [M, H] and b + h Wᵀ [M, V] (core-tensor matmul; the cpu
+// backend's float32 WebAssembly SIMD kernel), and float64 loops for the rest. Run m keeps its
+// own uniforms (fold(fold(key, m), block), STEPS_PER_DRAW steps of H + V each), so results do
+// not depend on how the runs are split over calls.
 // Σ_j softplus(x_j) = Σ_j max(x_j, 0) + ln Π_j (1 + e^{−|x_j|}) needs one exp per unit and one
 // log per sum (the product is at most 2^H, finite for H ≤ 1000 per block); e^{−|x|} also gives
 // σ(x), so the Gibbs draw of h reuses it.
-import { fold, uniformFloats, type Key } from '@gen/core-tensor'
+import { fold, uniformFloats, type BackendV1, type Key } from '@gen/core-tensor'
 
+import { weightProducts } from '../internal/products'
 import type { Rbm } from '../rbm'
 
 /** Steps whose uniforms are drawn in one call (per run). */
 const STEPS_PER_DRAW = 32
 /** Units per product block of the softplus sum: (1 + e^{−|x|}) ≤ 2, and 2^1000 < 1.8e308. */
 const PRODUCT_BLOCK = 1000
-/** Steps between recomputations of the fields from scratch. */
-const REFRESH_STEPS = 1024
 
 export interface AnnealingInputs {
   readonly rbm: Rbm
@@ -40,34 +41,36 @@ export interface AnnealingInputs {
   /** Run r of this call is keyed by fold(key, firstRun + r). */
   readonly firstRun: number
   readonly key: Key
+  /** Backend of the products. */
+  readonly backend: BackendV1
 }
 
 /** Returns ln w for each run. */
 export function annealLogWeights(inputs: AnnealingInputs): Float64Array {
-  const { rbm, baseVisibleBias: bA, gammas, start, numRuns, firstRun, key } = inputs
-  const { numVisible: V, numHidden: H, weights: W, visibleBias: b, hiddenBias: c } = rbm
+  const { rbm, baseVisibleBias: bA, gammas, start, numRuns: R, firstRun, key } = inputs
+  const { numVisible: V, numHidden: H, visibleBias: b, hiddenBias: c } = rbm
   const K = gammas.length - 1
-  // Wᵀ [H, V] so that W h reads contiguous rows
-  const WT = new Float64Array(V * H)
-  for (let i = 0; i < V; i++) for (let j = 0; j < H; j++) WT[j * V + i] = W[i * H + j]
   const deltaBias = new Float64Array(V)
   for (let i = 0; i < V; i++) deltaBias[i] = b[i] - bA[i]
+  const runKeys = Array.from({ length: R }, (_, r) => fold(key, firstRun + r))
 
-  const a = new Float64Array(H)
-  const e = new Float64Array(H) // e^{−|γ_k a_j|}
-  const field = new Float64Array(V)
-  const out = new Float64Array(numRuns)
+  const e = new Float64Array(R * H) // e^{−|γ_k a_j|} of each run
+  const out = new Float64Array(R)
+  const v = new Float64Array(R * V)
+  for (let q = 0; q < R * V; q++) v[q] = start[q]
+  const h = new Float64Array(R * H)
+  const uniforms: Float32Array[] = new Array<Float32Array>(R)
 
-  // Σ_j softplus(β a_j), filling e_j = e^{−|β a_j|} when `keep`
-  const softplusSum = (beta: number, keep: boolean): number => {
+  // Σ_j softplus(β a_j) of run r (a = c + vW without c: `field`), filling e when `keep`
+  const softplusSum = (field: ArrayLike<number>, r: number, beta: number, keep: boolean): number => {
     let linear = 0
     let total = 0
     let product = 1
     for (let j = 0; j < H; j++) {
-      const x = beta * a[j]
+      const x = beta * (c[j] + field[r * H + j])
       const ex = Math.exp(x > 0 ? -x : x)
       if (x > 0) linear += x
-      if (keep) e[j] = ex
+      if (keep) e[r * H + j] = ex
       product *= 1 + ex
       if ((j + 1) % PRODUCT_BLOCK === 0) {
         total += Math.log(product)
@@ -77,80 +80,54 @@ export function annealLogWeights(inputs: AnnealingInputs): Float64Array {
     return linear + total + Math.log(product)
   }
 
-  const v = new Uint8Array(V)
-  const h = new Uint8Array(H)
-  // a = c + vᵀW and field = b + W h from scratch (the incremental updates below drift by
-  // round-off only, ~1e-16 per flip; a refresh every REFRESH_STEPS steps bounds it anyway)
-  const refresh = (): number => {
-    a.set(c)
-    let linear = 0
-    for (let i = 0; i < V; i++) {
-      if (v[i] === 0) continue
-      linear += deltaBias[i]
-      const base = i * H
-      for (let j = 0; j < H; j++) a[j] += W[base + j]
-    }
-    field.set(b)
-    for (let j = 0; j < H; j++) {
-      if (h[j] === 0) continue
-      const base = j * V
-      for (let i = 0; i < V; i++) field[i] += WT[base + i]
-    }
-    return linear
-  }
-
-  for (let r = 0; r < numRuns; r++) {
-    const runKey = fold(key, firstRun + r)
-    for (let i = 0; i < V; i++) v[i] = start[r * V + i]
-    h.fill(0)
-    let linear = refresh() // (b − b^A)ᵀv
-    let logW = 0
-    let uniforms: Float32Array = new Float32Array(0)
+  const products = weightProducts(rbm.weights, rbm, inputs.backend)
+  try {
     for (let k = 1; k <= K; k++) {
       const gPrev = gammas[k - 1]
       const g = gammas[k]
-      logW += (g - gPrev) * linear + softplusSum(g, k < K) - softplusSum(gPrev, false)
+      const a = products.right(v, R)
+      for (let r = 0; r < R; r++) {
+        let linear = 0 // (b − b^A)ᵀv
+        for (let i = 0; i < V; i++) if (v[r * V + i] !== 0) linear += deltaBias[i]
+        out[r] += (g - gPrev) * linear + softplusSum(a, r, g, k < K) - softplusSum(a, r, gPrev, false)
+      }
       if (k === K) break
       const slot = (k - 1) % STEPS_PER_DRAW
       if (slot === 0) {
-        uniforms = uniformFloats(fold(runKey, (k - 1) / STEPS_PER_DRAW), STEPS_PER_DRAW * (H + V))
-      }
-      let u = slot * (H + V)
-      // h_j ~ Bern(σ(g a_j)), σ(x) = 1/(1 + e^{−x}) from e_j = e^{−|x|}; only flipped units move the field
-      for (let j = 0; j < H; j++) {
-        const p = a[j] >= 0 ? 1 / (1 + e[j]) : e[j] / (1 + e[j])
-        const next = uniforms[u++] < p ? 1 : 0
-        if (next === h[j]) continue
-        h[j] = next
-        const base = j * V
-        if (next === 1) for (let i = 0; i < V; i++) field[i] += WT[base + i]
-        else for (let i = 0; i < V; i++) field[i] -= WT[base + i]
-      }
-      // v_i ~ Bern(σ((1 − g) b^A_i + g (b_i + W_{i,:} h))); flipped pixels move a and (b − b^A)ᵀv
-      for (let i = 0; i < V; i++) {
-        const x = (1 - g) * bA[i] + g * field[i]
-        let p: number
-        if (x >= 0) {
-          p = 1 / (1 + Math.exp(-x))
-        } else {
-          const ex = Math.exp(x)
-          p = ex / (1 + ex)
-        }
-        const next = uniforms[u++] < p ? 1 : 0
-        if (next === v[i]) continue
-        v[i] = next
-        const base = i * H
-        if (next === 1) {
-          linear += deltaBias[i]
-          for (let j = 0; j < H; j++) a[j] += W[base + j]
-        } else {
-          linear -= deltaBias[i]
-          for (let j = 0; j < H; j++) a[j] -= W[base + j]
+        for (let r = 0; r < R; r++) {
+          uniforms[r] = uniformFloats(fold(runKeys[r], (k - 1) / STEPS_PER_DRAW), STEPS_PER_DRAW * (H + V))
         }
       }
-      if (k % REFRESH_STEPS === 0) linear = refresh()
+      // h_j ~ Bern(σ(g a_j)), σ(x) = 1/(1 + e^{−x}) from e_j = e^{−|x|}
+      for (let r = 0; r < R; r++) {
+        const u = uniforms[r]
+        const base = slot * (H + V)
+        for (let j = 0; j < H; j++) {
+          const ex = e[r * H + j]
+          const p = c[j] + a[r * H + j] >= 0 ? 1 / (1 + ex) : ex / (1 + ex)
+          h[r * H + j] = u[base + j] < p ? 1 : 0
+        }
+      }
+      // v_i ~ Bern(σ((1 − g) b^A_i + g (b_i + W_{i,:} h)))
+      const field = products.left(h, R)
+      for (let r = 0; r < R; r++) {
+        const u = uniforms[r]
+        const base = slot * (H + V) + H
+        for (let i = 0; i < V; i++) {
+          const x = (1 - g) * bA[i] + g * (b[i] + field[r * V + i])
+          let p: number
+          if (x >= 0) {
+            p = 1 / (1 + Math.exp(-x))
+          } else {
+            const ex = Math.exp(x)
+            p = ex / (1 + ex)
+          }
+          v[r * V + i] = u[base + i] < p ? 1 : 0
+        }
+      }
     }
-    out[r] = logW
+  } finally {
+    products.dispose()
   }
   return out
 }

@@ -8,17 +8,13 @@ import {
   InvalidArgumentError,
   permutation,
   uniformFloats,
+  type BackendV1,
   type Key,
 } from '@gen/core-tensor'
 
 import { checkPositiveInteger, softplus } from '../internal/numeric'
-import {
-  rbmContrastiveDivergence,
-  rbmPersistentContrastiveDivergence,
-  rbmPseudoLikelihood,
-  type Rbm,
-  type RbmGradient,
-} from '../rbm'
+import { productBackend } from '../internal/products'
+import { gradientEstimateInternal, rbmPseudoLikelihood, type Rbm, type RbmGradient } from '../rbm'
 import {
   bernoulliDraw,
   checkRbmShape,
@@ -39,7 +35,6 @@ import {
   checkSparsity,
   learningRateAt,
   momentumAt,
-  rbmMomentumStep,
   rbmSparsityGradient,
   type RbmLearningRate,
   type RbmMomentum,
@@ -131,8 +126,14 @@ export interface TrainRbmOptions {
   readonly sparsity?: RbmSparsity
   /** Rows (the first ones of the data) used for the epoch report (default min(N, 1000)); 0 turns monitoring off. */
   readonly monitorSize?: number
-  /** Called after each epoch. */
-  readonly onEpoch?: (progress: RbmEpochProgress) => void
+  /**
+   * Backend of the CD and PCD products vW, hWᵀ and vᵀp (default core-tensor's `cpu`, float32
+   * WebAssembly SIMD matmul; `reference` computes them in float64). PT and the monitor run
+   * float64 loops.
+   */
+  readonly backend?: BackendV1
+  /** Called after each epoch with its report and the RBM as it stands (not copied: copy it to keep it). */
+  readonly onEpoch?: (progress: RbmEpochProgress, rbm: Rbm) => void
 }
 
 /**
@@ -212,6 +213,7 @@ export function trainRbm(rbm: Rbm, data: ArrayLike<number>, options: TrainRbmOpt
     throw new InvalidArgumentError(op, 'monitorSize', `must be an integer in [0, ${N}], got ${monitorSize}`)
   }
 
+  const backend = productBackend(options.backend)
   const batchesPerEpoch = Math.max(1, Math.floor(N / batchSize))
   const totalSteps = options.numEpochs * batchesPerEpoch
   const orderKey = fold(options.key, 0)
@@ -235,7 +237,14 @@ export function trainRbm(rbm: Rbm, data: ArrayLike<number>, options: TrainRbmOpt
     }
   }
 
-  let current = rbm
+  // the run's own copy, updated in place (one step allocates nothing of size V·H but the gradient)
+  const current: Rbm = {
+    numVisible: V,
+    numHidden: rbm.numHidden,
+    weights: Float64Array.from(rbm.weights),
+    visibleBias: Float64Array.from(rbm.visibleBias),
+    hiddenBias: Float64Array.from(rbm.hiddenBias),
+  }
   let velocity: RbmGradient | undefined
   let activity: Float64Array | undefined
   const history: RbmEpochProgress[] = []
@@ -254,9 +263,9 @@ export function trainRbm(rbm: Rbm, data: ArrayLike<number>, options: TrainRbmOpt
       const k = fold(stepKey, step)
       let gradient: RbmGradient
       if (method === 'cd') {
-        gradient = rbmContrastiveDivergence(current, batch, { key: k, numSteps }).gradient
+        gradient = gradientEstimateInternal(current, batch, undefined, { key: k, numSteps, backend }).gradient
       } else if (method === 'pcd') {
-        const estimate = rbmPersistentContrastiveDivergence(current, batch, chains, { key: k, numSteps })
+        const estimate = gradientEstimateInternal(current, batch, chains, { key: k, numSteps, backend })
         gradient = estimate.gradient
         chains = estimate.negative
       } else {
@@ -277,13 +286,12 @@ export function trainRbm(rbm: Rbm, data: ArrayLike<number>, options: TrainRbmOpt
         for (let j = 0; j < gradient.hiddenBias.length; j++) gradient.hiddenBias[j] += penalty.hiddenBias[j]
       }
       eta = learningRateAt(learningRate, { step, epoch, totalSteps })
-      const next = rbmMomentumStep(current, gradient, velocity, {
-        learningRate: eta,
-        momentum: mu,
-        weightDecay,
-      })
-      current = next.rbm
-      velocity = next.velocity
+      velocity ??= {
+        weights: new Float64Array(current.weights.length),
+        visibleBias: new Float64Array(V),
+        hiddenBias: new Float64Array(current.numHidden),
+      }
+      momentumStepInPlace(current, gradient, velocity, { learningRate: eta, momentum: mu, weightDecay })
       step++
     }
     const seconds = (performance.now() - started) / 1000
@@ -302,10 +310,34 @@ export function trainRbm(rbm: Rbm, data: ArrayLike<number>, options: TrainRbmOpt
       seconds,
     }
     history.push(progress)
-    options.onEpoch?.(progress)
+    options.onEpoch?.(progress, current)
   }
   if (tempering !== undefined) chains = tempering.visible.slice(0, tempering.numChains * V)
   return { rbm: current, history, chains, velocity }
+}
+
+/**
+ * {@link rbmMomentumStep}'s update, Δ ← μ Δ + η (g − λ W), θ ← θ + Δ (λ on W only), in place.
+ * The first step's Δ starts at 0, as rbmMomentumStep's without a velocity.
+ */
+function momentumStepInPlace(
+  rbm: Rbm,
+  gradient: RbmGradient,
+  velocity: RbmGradient,
+  options: { readonly learningRate: number; readonly momentum: number; readonly weightDecay: number },
+): void {
+  const { learningRate: eta, momentum: mu, weightDecay: lambda } = options
+  const names = ['weights', 'visibleBias', 'hiddenBias'] as const
+  for (const name of names) {
+    const theta = rbm[name]
+    const g = gradient[name]
+    const v = velocity[name]
+    const decay = name === 'weights' ? lambda : 0
+    for (let k = 0; k < theta.length; k++) {
+      v[k] = mu * v[k] + eta * (g[k] - decay * theta[k])
+      theta[k] += v[k]
+    }
+  }
 }
 
 /** q ← ρ q + (1 − ρ) mean_b σ(v_b W + c); the first call returns the batch mean. */
