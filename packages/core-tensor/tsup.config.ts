@@ -8,6 +8,7 @@ export default defineConfig({
     'io/index': 'src/io/index.ts',
     'testing/index': 'src/testing/index.ts',
     node: 'src/node.ts',
+    'gpu/index': 'src/gpu/index.ts',
   },
   format: ['esm'],
   dts: true,

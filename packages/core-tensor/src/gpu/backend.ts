@@ -1,0 +1,629 @@
+/**
+ * The gpu.js backend: every primitive of `BackendV1` and a fused matmul as gpu.js kernels,
+ * run in gpu.js's `webgpu` mode (WGSL compute shaders over storage buffers) or its `webasm`
+ * mode (WebAssembly with f32x4 SIMD).
+ *
+ * Buffers stay where the kernels put them (gpu.js `pipeline: true` outputs: GPU storage
+ * buffers on webgpu, wasm-side arrays on webasm); a kernel's inputs are earlier kernels'
+ * outputs, so nothing is read back between ops. Launches are queued in dispatch order and
+ * return a handle at once; only `read` waits.
+ *
+ * Storage: every dtype is held as float32 (gpu.js kernels read and write f32). int32 values
+ * are exact for |v| <= 2^24; bool is 0 or 1. `read` converts to Int32Array / Uint8Array.
+ */
+import type {
+  BackendV1,
+  BinaryOp,
+  BufferHandle,
+  ReduceOp,
+  StridedView,
+  TypedArray,
+  UnaryOp,
+} from '../backend/spec'
+import { sizeOf } from '../backend/strided'
+import type { DType } from '../dtype'
+import { BackendUnavailableError, GenError, InvalidArgumentError } from '../errors'
+import {
+  type GpuJsInstance,
+  type GpuJsKernel,
+  type GpuJsModule,
+  type Resident,
+  isBufferResult,
+  loadGpuJs,
+} from './gpujs'
+import {
+  REDUCE_GROUP,
+  binarySource,
+  concatSource,
+  copySource,
+  fillSource,
+  gatherSource,
+  matmulSource,
+  reduceSource,
+  scalarBase,
+  scatterAddSource,
+  unarySource,
+  uploadSource,
+  whereSource,
+} from './kernels'
+import { type Layout, coalesce, isFlat, layoutOf, packView } from './layout'
+import { setupNodeWebGpu } from './node-setup'
+
+/** The gpu.js modes this backend runs in. */
+export type GpuMode = 'webgpu' | 'webasm'
+
+/** Options of `createGpuBackend`. */
+export interface GpuBackendOptions {
+  /**
+   * `'webgpu'`, `'webasm'`, or `'auto'` (the default): webgpu on a hardware adapter, else
+   * webasm. A software WebGPU adapter (llvmpipe, SwiftShader) is slower than webasm, so auto
+   * passes over it and says so in `info.passedOver`; ask for `'webgpu'` to use it anyway.
+   */
+  readonly mode?: GpuMode | 'auto'
+}
+
+/** A gpu.js kernel that did not run in the requested mode, and gpu.js's reason. */
+export interface GpuFallback {
+  readonly kernel: string
+  readonly ranAs: string
+  readonly reason: string
+}
+
+/** What ran: `backend.info`. */
+export interface GpuBackendInfo {
+  /** The gpu.js mode the kernels run in. */
+  readonly mode: GpuMode
+  /** The mode that was asked for. */
+  readonly requested: GpuMode | 'auto'
+  /** The WebGPU adapter in words (webgpu), or `'WebAssembly SIMD on the CPU'` (webasm). */
+  readonly adapter: string
+  /** True when the adapter is a CPU implementation (llvmpipe, SwiftShader) or webasm. */
+  readonly software: boolean
+  /** Bits of float storage and arithmetic: 32 in both modes. */
+  readonly floatPrecision: 32
+  /** How dtypes are stored on the device. */
+  readonly storage: string
+  /** Modes `'auto'` tried before this one, each with why it was not used. */
+  readonly passedOver: readonly { readonly mode: GpuMode; readonly reason: string }[]
+  /**
+   * Kernels that gpu.js ran in another mode than `mode` (gpu.js degrades a kernel it cannot
+   * compile to its cpu mode and gives `fallbackReason`). Empty unless something fell back;
+   * each one is also reported once through `console.warn`.
+   */
+  readonly fallbacks: readonly GpuFallback[]
+}
+
+/** The gpu backend: a `BackendV1` with introspection and a way to free its device. */
+export interface GpuBackend extends BackendV1 {
+  readonly info: GpuBackendInfo
+  /** Frees every kernel and buffer of this backend's gpu.js instance; the backend is unusable after. */
+  destroy(): void
+}
+
+/** A buffer of this backend: the (pending) result of the kernel that writes it. */
+class GpuBuffer implements BufferHandle {
+  disposed = false
+  result: Promise<Resident>
+
+  constructor(
+    readonly backend: string,
+    readonly size: number,
+    readonly dtype: DType,
+    result: Promise<Resident>,
+  ) {
+    this.result = result
+    // a failed launch surfaces on read; an unread failed buffer must not crash the process
+    result.catch(() => undefined)
+  }
+}
+
+const STORAGE = 'float32 for every dtype: int32 exact for |v| <= 2^24, bool as 0/1'
+
+const reduceIdentity: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity }
+
+function toDType(values: Float32Array, dtype: DType): TypedArray {
+  if (dtype === 'float32') return values
+  if (dtype === 'bool') return Uint8Array.from(values, (v) => (v !== 0 ? 1 : 0))
+  return Int32Array.from(values, (v) => Math.trunc(v))
+}
+
+class GpuJsBackend implements GpuBackend {
+  readonly specificationVersion = 'v1' as const
+  readonly floatPrecision = 32 as const
+  readonly strictNumerics: boolean
+  readonly name: string
+  readonly fused = { matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b) }
+  private readonly kernels = new Map<string, GpuJsKernel>()
+  private readonly fallbacks: GpuFallback[] = []
+  private tail: Promise<unknown> = Promise.resolve()
+  private readonly details: Omit<GpuBackendInfo, 'fallbacks'>
+
+  constructor(
+    private readonly gpu: GpuJsInstance,
+    details: Omit<GpuBackendInfo, 'fallbacks'>,
+  ) {
+    this.details = details
+    this.name = `gpu:${details.mode}`
+    // wasm arithmetic is IEEE f32; WGSL lets an implementation assume no NaN or Inf
+    this.strictNumerics = details.mode === 'webasm'
+  }
+
+  get info(): GpuBackendInfo {
+    return { ...this.details, fallbacks: [...this.fallbacks] }
+  }
+
+  destroy(): void {
+    this.kernels.clear()
+    this.gpu.destroy()
+  }
+
+  /** Runs `task` after every earlier launch, read and dispose of this backend. */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task)
+    this.tail = next.catch(() => undefined)
+    return next
+  }
+
+  private own(handle: BufferHandle): GpuBuffer {
+    if (!(handle instanceof GpuBuffer) || handle.backend !== this.name) {
+      throw new GenError(`${this.name}: buffer belongs to backend ${handle.backend}, got it on ${this.name}`)
+    }
+    if (handle.disposed) throw new GenError(`${this.name}: buffer was used after dispose()`)
+    return handle
+  }
+
+  private kernel(key: string, source: () => string): GpuJsKernel {
+    let kernel = this.kernels.get(key)
+    if (kernel === undefined) {
+      kernel = this.gpu.createKernel(source(), {
+        output: [1],
+        pipeline: true,
+        immutable: true,
+        dynamicOutput: true,
+        dynamicArguments: true,
+        loopMaxIterations: 2 ** 30,
+        precision: 'single',
+        tactic: 'precision',
+      })
+      this.kernels.set(key, kernel)
+    }
+    return kernel
+  }
+
+  /** Records (once per kernel) a kernel that gpu.js ran in another mode than this backend's. */
+  private checkMode(key: string, kernel: GpuJsKernel): void {
+    const ran = kernel.kernel?.constructor as { mode?: string } | undefined
+    const mode = ran?.mode
+    if (mode === undefined || mode === this.details.mode) return
+    if (this.fallbacks.some((f) => f.kernel === key)) return
+    const reason = kernel.kernel?.fallbackReason ?? 'gpu.js gave no reason'
+    this.fallbacks.push({ kernel: key, ranAs: mode, reason })
+    console.warn(
+      `${this.name}: kernel ${key} ran in gpu.js mode ${mode}, not ${this.details.mode}: ${reason}`,
+    )
+  }
+
+  /**
+   * Queues one kernel launch writing `size` elements and returns its buffer at once. Inputs
+   * are this backend's buffers (device-resident results of earlier launches); `params` holds
+   * packed views and scalars.
+   */
+  private launch(
+    spec: { key: string; source: () => string; size: number; dtype: DType },
+    inputs: readonly BufferHandle[],
+    params: Float32Array,
+  ): GpuBuffer {
+    const buffers = inputs.map((b) => this.own(b))
+    if (spec.size === 0) return new GpuBuffer(this.name, 0, spec.dtype, Promise.resolve(new Float32Array(0)))
+    if (buffers.some((b) => b.size === 0)) {
+      throw new GenError(`${this.name}: kernel ${spec.key} got an empty input for a non-empty output`)
+    }
+    const kernel = this.kernel(spec.key, spec.source)
+    const result = this.enqueue(async () => {
+      const args = await Promise.all(buffers.map((b) => b.result))
+      kernel.setOutput([spec.size])
+      const out = await kernel(...args, params)
+      this.checkMode(spec.key, kernel)
+      return out
+    })
+    return new GpuBuffer(this.name, spec.size, spec.dtype, result)
+  }
+
+  private fill(dtype: DType, size: number, value: number): GpuBuffer {
+    if (this.details.mode === 'webasm') {
+      return new GpuBuffer(this.name, size, dtype, Promise.resolve(new Float32Array(size).fill(value)))
+    }
+    return this.launch({ key: 'fill', source: () => fillSource, size, dtype }, [], Float32Array.of(value))
+  }
+
+  allocate(dtype: DType, size: number, values?: ArrayLike<number>): BufferHandle {
+    if (values === undefined) return this.fill(dtype, size, 0)
+    const host = new Float32Array(size)
+    if (dtype === 'bool') for (let i = 0; i < size; i++) host[i] = values[i] ? 1 : 0
+    else for (let i = 0; i < size; i++) host[i] = values[i]
+    if (this.details.mode === 'webasm' || size === 0) {
+      return new GpuBuffer(this.name, size, dtype, Promise.resolve(host))
+    }
+    // webgpu: one upload kernel writes the values into a storage buffer (kernels then bind it)
+    const out = new GpuBuffer(
+      this.name,
+      size,
+      dtype,
+      this.enqueue(async () => {
+        const kernel = this.kernel('upload', () => uploadSource)
+        kernel.setOutput([size])
+        const result = await kernel(host, new Float32Array(1))
+        this.checkMode('upload', kernel)
+        return result
+      }),
+    )
+    return out
+  }
+
+  async read(buffer: BufferHandle): Promise<TypedArray> {
+    const own = this.own(buffer)
+    // start the copy-out in queue order (before any later dispose), then wait off the queue
+    const started = await this.enqueue(async () => {
+      const result = await own.result
+      return { values: isBufferResult(result) ? result.toArray() : Promise.resolve(result.slice()) }
+    })
+    return toDType(await started.values, own.dtype)
+  }
+
+  dispose(buffer: BufferHandle): void {
+    const own = buffer as GpuBuffer
+    if (!(own instanceof GpuBuffer) || own.disposed) return
+    own.disposed = true
+    void this.enqueue(async () => {
+      const result = await own.result.catch(() => null)
+      if (result !== null && isBufferResult(result)) result.delete()
+    })
+  }
+
+  private viewParams(layouts: readonly Layout[], scalars: readonly number[] = []): Float32Array {
+    const params = new Float32Array(scalarBase(layouts.length, scalars.length))
+    layouts.forEach((layout, k) => packView(layout, params, scalarBase(k, 0)))
+    params.set(scalars, scalarBase(layouts.length, 0))
+    return params
+  }
+
+  unary(op: UnaryOp, x: StridedView): BufferHandle {
+    const lx = layoutOf(x)
+    const flat = isFlat(lx)
+    return this.launch(
+      {
+        key: `unary:${op}:${flat}`,
+        source: () => unarySource(op, flat),
+        size: sizeOf(x.shape),
+        dtype: x.buffer.dtype,
+      },
+      [x.buffer],
+      this.viewParams([lx]),
+    )
+  }
+
+  binary(op: BinaryOp, a: StridedView, b: StridedView): BufferHandle {
+    const la = layoutOf(a)
+    const lb = layoutOf(b)
+    const [fa, fb] = [isFlat(la), isFlat(lb)]
+    const dtype: DType = op.startsWith('cmp') ? 'bool' : a.buffer.dtype
+    return this.launch(
+      {
+        key: `binary:${op}:${fa}:${fb}`,
+        source: () => binarySource(op, fa, fb),
+        size: sizeOf(a.shape),
+        dtype,
+      },
+      [a.buffer, b.buffer],
+      this.viewParams([la, lb]),
+    )
+  }
+
+  where(cond: StridedView, a: StridedView, b: StridedView): BufferHandle {
+    const layouts = [layoutOf(cond), layoutOf(a), layoutOf(b)]
+    const flat = layouts.map(isFlat) as [boolean, boolean, boolean]
+    return this.launch(
+      {
+        key: `where:${flat.join(':')}`,
+        source: () => whereSource(flat),
+        size: sizeOf(a.shape),
+        dtype: a.buffer.dtype,
+      },
+      [cond.buffer, a.buffer, b.buffer],
+      this.viewParams(layouts),
+    )
+  }
+
+  private copy(x: StridedView, to: 'same' | 'int32' | 'bool', dtype: DType): GpuBuffer {
+    const lx = layoutOf(x)
+    const flat = isFlat(lx)
+    return this.launch(
+      { key: `copy:${to}:${flat}`, source: () => copySource(flat, to), size: sizeOf(x.shape), dtype },
+      [x.buffer],
+      this.viewParams([lx]),
+    )
+  }
+
+  contiguous(x: StridedView): BufferHandle {
+    return this.copy(x, 'same', x.buffer.dtype)
+  }
+
+  cast(x: StridedView, dtype: DType): BufferHandle {
+    const from = x.buffer.dtype
+    if (dtype === 'bool' && from !== 'bool') return this.copy(x, 'bool', dtype)
+    if (dtype === 'int32' && from === 'float32') return this.copy(x, 'int32', dtype)
+    return this.copy(x, 'same', dtype)
+  }
+
+  reduce(op: ReduceOp, x: StridedView, axes: readonly number[]): BufferHandle {
+    // reduced axes last (metadata only), so the input reads as [outer, run] in row-major order
+    const kept: number[] = []
+    for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) kept.push(d)
+    const order = [...kept, ...axes]
+    const outer = sizeOf(kept.map((d) => x.shape[d]))
+    let run = sizeOf(axes.map((d) => x.shape[d]))
+    const dtype = x.buffer.dtype
+    if (outer === 0) return this.fill(dtype, 0, 0)
+    if (run === 0) return this.fill(dtype, outer, reduceIdentity[op])
+    let layout = coalesce(
+      order.map((d) => x.shape[d]),
+      order.map((d) => x.strides[d]),
+      x.offset,
+    )
+    let input: BufferHandle = x.buffer
+    for (;;) {
+      const groups = Math.ceil(run / REDUCE_GROUP)
+      const flat = isFlat(layout)
+      const out = this.launch(
+        { key: `reduce:${op}:${flat}`, source: () => reduceSource(op, flat), size: outer * groups, dtype },
+        [input],
+        this.viewParams([layout], [groups, run]),
+      )
+      if (input !== x.buffer) this.dispose(input)
+      if (groups === 1) return out
+      input = out
+      layout = { shape: [outer * groups], strides: [1], offset: 0 }
+      run = groups
+    }
+  }
+
+  concat(inputs: readonly StridedView[], axis: number): BufferHandle {
+    const parts = inputs.filter((v) => sizeOf(v.shape) > 0)
+    const first = inputs[0]
+    const outer = sizeOf(first.shape.slice(0, axis))
+    if (parts.length === 0) {
+      const total = inputs.reduce((s, v) => s + sizeOf(v.shape.slice(axis)), 0)
+      return this.fill(first.buffer.dtype, outer * total, 0)
+    }
+    if (parts.length === 1) return this.contiguous(parts[0])
+    let acc: { view: StridedView; row: number; owned: boolean } = {
+      view: parts[0],
+      row: sizeOf(parts[0].shape.slice(axis)),
+      owned: false,
+    }
+    for (let k = 1; k < parts.length; k++) {
+      const next = parts[k]
+      const rowB = sizeOf(next.shape.slice(axis))
+      const la = layoutOf(acc.view)
+      const lb = layoutOf(next)
+      const [fa, fb] = [isFlat(la), isFlat(lb)]
+      const out = this.launch(
+        {
+          key: `concat:${fa}:${fb}`,
+          source: () => concatSource(fa, fb),
+          size: outer * (acc.row + rowB),
+          dtype: first.buffer.dtype,
+        },
+        [acc.view.buffer, next.buffer],
+        this.viewParams([la, lb], [acc.row, rowB]),
+      )
+      if (acc.owned) this.dispose(acc.view.buffer)
+      const row = acc.row + rowB
+      acc = { view: { buffer: out, shape: [outer * row], strides: [1], offset: 0 }, row, owned: true }
+    }
+    return acc.view.buffer
+  }
+
+  gather(x: StridedView, indices: StridedView, axis: number): BufferHandle {
+    const outer = sizeOf(x.shape.slice(0, axis))
+    const n = x.shape[axis]
+    const inner = sizeOf(x.shape.slice(axis + 1))
+    const m = indices.shape[0]
+    const lx = layoutOf(x)
+    const li = layoutOf(indices)
+    const [fx, fi] = [isFlat(lx), isFlat(li)]
+    return this.launch(
+      {
+        key: `gather:${fx}:${fi}`,
+        source: () => gatherSource(fx, fi),
+        size: outer * m * inner,
+        dtype: x.buffer.dtype,
+      },
+      [x.buffer, indices.buffer],
+      this.viewParams([lx, li], [n, m, inner]),
+    )
+  }
+
+  scatterAdd(x: StridedView, indices: StridedView, axis: number, size: number): BufferHandle {
+    const outer = sizeOf(x.shape.slice(0, axis))
+    const m = x.shape[axis]
+    const inner = sizeOf(x.shape.slice(axis + 1))
+    if (m === 0) return this.fill(x.buffer.dtype, outer * size * inner, 0)
+    const lx = layoutOf(x)
+    const li = layoutOf(indices)
+    const [fx, fi] = [isFlat(lx), isFlat(li)]
+    return this.launch(
+      {
+        key: `scatterAdd:${fx}:${fi}`,
+        source: () => scatterAddSource(fx, fi),
+        size: outer * size * inner,
+        dtype: x.buffer.dtype,
+      },
+      [x.buffer, indices.buffer],
+      this.viewParams([lx, li], [size, m, inner]),
+    )
+  }
+
+  /** See `FusedKernels.matmul`: one dot product of length K per output element. */
+  private matmul(a: StridedView, b: StridedView): BufferHandle {
+    const rank = a.shape.length
+    const batchShape = a.shape.slice(0, rank - 2)
+    const [m, k] = a.shape.slice(rank - 2)
+    const n = b.shape[rank - 1]
+    const size = sizeOf(batchShape) * m * n
+    if (k === 0) return this.fill(a.buffer.dtype, size, 0)
+    const la = coalesce(batchShape, a.strides.slice(0, rank - 2), a.offset)
+    const lb = coalesce(batchShape, b.strides.slice(0, rank - 2), b.offset)
+    const [fa, fb] = [isFlat(la), isFlat(lb)]
+    const [ars, acs] = a.strides.slice(rank - 2)
+    const [brs, bcs] = b.strides.slice(rank - 2)
+    return this.launch(
+      { key: `matmul:${fa}:${fb}`, source: () => matmulSource(fa, fb), size, dtype: a.buffer.dtype },
+      [a.buffer, b.buffer],
+      this.viewParams([la, lb], [m, n, k, ars, acs, brs, bcs]),
+    )
+  }
+}
+
+/** Checks that `mode` really runs: one small kernel, its result and the mode gpu.js used. */
+async function probe(gpu: GpuJsInstance, mode: GpuMode): Promise<void> {
+  const kernel = gpu.createKernel('function (a, b) { return a[this.thread.x] * b[this.thread.x] + 1 }', {
+    output: [4],
+    pipeline: false,
+    immutable: false,
+    dynamicOutput: false,
+    dynamicArguments: false,
+    loopMaxIterations: 1000,
+    precision: 'single',
+    tactic: 'precision',
+  })
+  const result = await kernel(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8))
+  const ran = (kernel.kernel?.constructor as { mode?: string } | undefined)?.mode
+  if (ran !== mode) {
+    throw new BackendUnavailableError(
+      `gpu:${mode}`,
+      `gpu.js ran its test kernel in mode ${String(ran)}: ${kernel.kernel?.fallbackReason ?? 'no reason given'}`,
+    )
+  }
+  const values = Array.from(result as Float32Array)
+  if (values.join(',') !== '6,13,22,33') {
+    throw new BackendUnavailableError(
+      `gpu:${mode}`,
+      `gpu.js's test kernel computed [${values.join(', ')}], not [6, 13, 22, 33]`,
+    )
+  }
+  kernel.destroy?.()
+}
+
+/** The WebGPU adapter: the page's `navigator.gpu`, or Dawn in Node (see `setupNodeWebGpu`). */
+async function webGpuAdapter(): Promise<{ adapter: string; software: boolean }> {
+  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator
+  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined
+  if (nav?.gpu === undefined) {
+    if (!isNode)
+      throw new BackendUnavailableError('gpu:webgpu', 'navigator.gpu is missing (this browser has no WebGPU)')
+    const setup = await setupNodeWebGpu()
+    return { adapter: setup.adapter, software: setup.software }
+  }
+  const { describeAdapter, isSoftwareAdapter } = await import('./node-setup')
+  const gpu = nav.gpu as { requestAdapter(): Promise<Parameters<typeof describeAdapter>[0] | null> }
+  const adapter = await gpu.requestAdapter()
+  if (adapter === null)
+    throw new BackendUnavailableError('gpu:webgpu', 'navigator.gpu.requestAdapter() gave no adapter')
+  return { adapter: describeAdapter(adapter), software: isSoftwareAdapter(adapter) }
+}
+
+async function startMode(
+  module: GpuJsModule,
+  mode: GpuMode,
+): Promise<{ gpu: GpuJsInstance; adapter: string; software: boolean }> {
+  let adapter = 'WebAssembly SIMD on the CPU'
+  let software = true
+  if (mode === 'webgpu') ({ adapter, software } = await webGpuAdapter())
+  else if (module.GPU.isWebAssemblySupported === false) {
+    throw new BackendUnavailableError('gpu:webasm', 'gpu.js reports no WebAssembly support here')
+  }
+  const gpu = new module.GPU({ mode })
+  try {
+    await probe(gpu, mode)
+  } catch (error) {
+    gpu.destroy()
+    if (error instanceof BackendUnavailableError) throw error
+    throw new BackendUnavailableError(
+      `gpu:${mode}`,
+      `gpu.js failed to run a kernel: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+  return { gpu, adapter, software }
+}
+
+/**
+ * Creates the gpu.js backend in one mode. gpu.js (and, for webgpu in Node, `webgpu`) are
+ * optional peer dependencies, loaded here. Each mode is checked by running a kernel; a mode
+ * that cannot run throws `BackendUnavailableError` with the reason, never a silent fallback.
+ *
+ * Inspect `backend.info` for the mode that runs, the adapter, float precision and any kernel
+ * that gpu.js degraded (with its `fallbackReason`).
+ *
+ * @param options - `mode`: `'webgpu'`, `'webasm'` or `'auto'` (default: webgpu on a hardware
+ *   adapter, else webasm)
+ * @returns the backend
+ * @throws InvalidArgumentError for an unknown mode
+ * @throws BackendUnavailableError when the mode (or, for auto, every mode) cannot run
+ * @example
+ * ```ts
+ * import { fromArray, matmul } from '@gen/core-tensor'
+ * import { createGpuBackend } from '@gen/core-tensor/gpu'
+ * const backend = await createGpuBackend({ mode: 'webasm' })
+ * const y = matmul(fromArray([[1, 2]], { backend }), fromArray([[3], [4]], { backend }))
+ * await y.data() // Float32Array [11]
+ * backend.info.mode // 'webasm'
+ * ```
+ */
+export async function createGpuBackend(options: GpuBackendOptions = {}): Promise<GpuBackend> {
+  const requested = options.mode ?? 'auto'
+  if (requested !== 'webgpu' && requested !== 'webasm' && requested !== 'auto') {
+    throw new InvalidArgumentError(
+      'createGpuBackend',
+      'mode',
+      `must be 'webgpu', 'webasm' or 'auto', got ${JSON.stringify(requested)}`,
+    )
+  }
+  let module: GpuJsModule
+  try {
+    module = await loadGpuJs()
+  } catch (error) {
+    throw new BackendUnavailableError(
+      `gpu:${requested}`,
+      `the optional peer dependency gpu.js (^2.24) could not be loaded: ${error instanceof Error ? error.message : String(error)}; install it with npm i gpu.js@2.24`,
+    )
+  }
+  const passedOver: { mode: GpuMode; reason: string }[] = []
+  const modes: GpuMode[] = requested === 'auto' ? ['webgpu', 'webasm'] : [requested]
+  for (const mode of modes) {
+    try {
+      const started = await startMode(module, mode)
+      if (requested === 'auto' && mode === 'webgpu' && started.software) {
+        started.gpu.destroy()
+        passedOver.push({ mode, reason: `software adapter ${started.adapter} (slower than webasm)` })
+        continue
+      }
+      return new GpuJsBackend(started.gpu, {
+        mode,
+        requested,
+        adapter: started.adapter,
+        software: started.software,
+        floatPrecision: 32,
+        storage: STORAGE,
+        passedOver,
+      })
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error
+      passedOver.push({ mode, reason: error.reason })
+    }
+  }
+  throw new BackendUnavailableError(
+    `gpu:${requested}`,
+    passedOver.map((p) => `${p.mode}: ${p.reason}`).join('; '),
+  )
+}

@@ -1,0 +1,227 @@
+/**
+ * Sources of the gpu.js kernels, written in the JavaScript subset gpu.js compiles to WGSL
+ * (webgpu) and WebAssembly (webasm). Every kernel takes its inputs, then one float array `p`
+ * of parameters: packed views (see `layout.ts`) at multiples of VIEW_FLOATS, then scalars.
+ * Outputs are 1-D, one thread per output element, and hold float32 for every dtype.
+ */
+import type { BinaryOp, ReduceOp, UnaryOp } from '../backend/spec'
+import { VIEW_FLOATS, divCode, offsetCode } from './layout'
+
+/** Where view k's packed layout starts in `p`. */
+export const viewBase = (k: number): number => k * VIEW_FLOATS
+/** Where scalar s starts in `p` after `views` views. */
+export const scalarBase = (views: number, s: number): number => views * VIEW_FLOATS + s
+
+/**
+ * Unary bodies: `v` is the input. expm1, log1p and tanh use short series near 0 (where
+ * `exp(v) − 1`, `log(1 + v)` and `(1 − e^{−2|v|})/(1 + e^{−2|v|})` cancel) and tanh avoids
+ * exp overflow at large |v|. Returning `v` for a NaN input keeps NaN.
+ */
+const unaryBody: Record<UnaryOp, string> = {
+  neg: 'return -v',
+  abs: 'return Math.abs(v)',
+  sign: 'if (v > 0) { return 1 }\nif (v < 0) { return -1 }\nreturn v',
+  floor: 'return Math.floor(v)',
+  exp: 'return Math.exp(v)',
+  expm1:
+    'if (Math.abs(v) < 0.01) { return v * (1 + v * (0.5 + v * (0.16666666666666666 + v * 0.041666666666666664))) }\nreturn Math.exp(v) - 1',
+  log: 'return Math.log(v)',
+  log1p:
+    'if (Math.abs(v) < 0.01) { return v * (1 - v * (0.5 - v * (0.3333333333333333 - v * 0.25))) }\nreturn Math.log(1 + v)',
+  sin: 'return Math.sin(v)',
+  cos: 'return Math.cos(v)',
+  tanh: `const av = Math.abs(v)
+let t = 0
+if (av < 0.01) { t = av * (1 - av * av * (0.3333333333333333 - av * av * 0.13333333333333333)) } else {
+  const e = Math.exp(-2 * av)
+  t = (1 - e) / (1 + e)
+}
+if (v < 0) { return -t }
+if (v > 0) { return t }
+return v`,
+  sqrt: 'return Math.sqrt(v)',
+  reciprocal: 'return 1 / v',
+}
+
+/**
+ * Binary bodies over `a`, `b`. max/min propagate NaN (as NumPy's maximum/minimum do) by
+ * returning `a + b`, which is NaN when either is. pow follows Math.pow for negative bases:
+ * integral exponents keep the sign of odd powers, others give NaN (√ of a negative).
+ */
+const binaryBody: Record<BinaryOp, string> = {
+  add: 'return a + b',
+  sub: 'return a - b',
+  mul: 'return a * b',
+  div: 'return a / b',
+  pow: `if (b == 0) { return 1 }
+if (a != a || b != b) { return a + b }
+if (a >= 0) { return Math.pow(a, b) }
+if (Math.floor(b) != b) { return Math.sqrt(a) }
+const m = Math.pow(-a, b)
+const h = b * 0.5
+if (Math.floor(h) != h) { return -m }
+return m`,
+  max: 'if (a != a || b != b) { return a + b }\nif (a > b) { return a }\nreturn b',
+  min: 'if (a != a || b != b) { return a + b }\nif (a < b) { return a }\nreturn b',
+  cmplt: 'if (a < b) { return 1 }\nreturn 0',
+  cmple: 'if (a <= b) { return 1 }\nreturn 0',
+  cmpeq: 'if (a == b) { return 1 }\nreturn 0',
+  cmpne: 'if (a != b) { return 1 }\nreturn 0',
+}
+
+/** A view-reading prologue: `name = x[offset of logical index]`. */
+function read(name: string, input: string, view: { k: number; flat: boolean }, index = 'i'): string {
+  return `${offsetCode(`${name}_o`, index, viewBase(view.k), view.flat)}const ${name} = ${input}[${name}_o]\n`
+}
+
+function kernel(inputs: string[], body: string): string {
+  return `function (${[...inputs, 'p'].join(', ')}) {\nconst i = this.thread.x\n${body}\n}`
+}
+
+/** Uploads a host array (no view): `out[i] = x[i]`. */
+export const uploadSource = kernel(['x'], 'return x[i]')
+
+/** `out[i] = value` with the value at p[0]. */
+export const fillSource = kernel([], 'return p[0]')
+
+/** `out[i] = op(x[view(i)])`. */
+export function unarySource(op: UnaryOp, flat: boolean): string {
+  return kernel(['x'], `${read('v', 'x', { k: 0, flat: flat })}${unaryBody[op]}`)
+}
+
+/** `out[i] = op(a[view_a(i)], b[view_b(i)])`. */
+export function binarySource(op: BinaryOp, flatA: boolean, flatB: boolean): string {
+  return kernel(
+    ['x', 'y'],
+    `${read('a', 'x', { k: 0, flat: flatA })}${read('b', 'y', { k: 1, flat: flatB })}${binaryBody[op]}`,
+  )
+}
+
+/** `out[i] = c[view_c(i)] != 0 ? a[view_a(i)] : b[view_b(i)]`. */
+export function whereSource(flat: readonly [boolean, boolean, boolean]): string {
+  return kernel(
+    ['c', 'x', 'y'],
+    `${read('cv', 'c', { k: 0, flat: flat[0] })}if (cv != 0) {\n${read('a', 'x', { k: 1, flat: flat[1] })}return a\n}\n${read('b', 'y', { k: 2, flat: flat[2] })}return b`,
+  )
+}
+
+/** A strided copy, optionally converted: `'int32'` truncates toward zero, `'bool'` is `v != 0`. */
+export function copySource(flat: boolean, to: 'same' | 'int32' | 'bool'): string {
+  const tail =
+    to === 'same'
+      ? 'return v'
+      : to === 'bool'
+        ? 'if (v != 0) { return 1 }\nreturn 0'
+        : 'if (v < 0) { return -Math.floor(-v) }\nreturn Math.floor(v)'
+  return kernel(['x'], `${read('v', 'x', { k: 0, flat: flat })}${tail}`)
+}
+
+/** Reduction fan-in per pass: each pass folds groups of this many terms (a 16-ary tree). */
+export const REDUCE_GROUP = 16
+
+/**
+ * One pass of a tree reduction. The input, viewed as [outer, run] (row-major over the view at
+ * p[0]), becomes [outer, groups] with `groups = ⌈run / 16⌉` at p[VIEW_FLOATS], `run` next:
+ * `out[o, g] = op(x[o, 16g], ..., x[o, 16g + 15])`. Passes repeat until groups is 1, so a
+ * sum of n terms is a tree of depth ⌈log16 n⌉ instead of one long running sum (which drifts:
+ * Σ 0..9999 sequentially in float32 is 49992896, not 49995000). max/min keep a NaN.
+ */
+export function reduceSource(op: ReduceOp, flat: boolean): string {
+  const combine =
+    op === 'sum'
+      ? 'acc = acc + v'
+      : op === 'prod'
+        ? 'acc = acc * v'
+        : op === 'max'
+          ? 'if (v > acc || v != v) { acc = v }'
+          : 'if (v < acc || v != v) { acc = v }'
+  const groups = `p[${scalarBase(1, 0)}]`
+  const run = `p[${scalarBase(1, 1)}]`
+  return kernel(
+    ['x'],
+    `${divCode('o', 'g', 'i', groups)}const start = o * ${run} + g * ${REDUCE_GROUP}
+const stop = Math.min(${REDUCE_GROUP}, ${run} - g * ${REDUCE_GROUP})
+${read('first', 'x', { k: 0, flat: flat }, 'start')}let acc = first
+for (let t = 1; t < ${REDUCE_GROUP}; t++) {
+  if (t < stop) {
+${read('v', 'x', { k: 0, flat: flat }, 'start + t')}${combine}
+  }
+}
+return acc`,
+  )
+}
+
+/**
+ * Two-way concatenation of views seen as [outer, rowA] and [outer, rowB] (rowX = the size
+ * from the axis on), rowA at p[2·VIEW_FLOATS], rowB next.
+ */
+export function concatSource(flatA: boolean, flatB: boolean): string {
+  const rowA = `p[${scalarBase(2, 0)}]`
+  const rowB = `p[${scalarBase(2, 1)}]`
+  return kernel(
+    ['x', 'y'],
+    `${divCode('o', 'j', 'i', `${rowA} + ${rowB}`)}if (j < ${rowA}) {
+${read('a', 'x', { k: 0, flat: flatA }, `o * ${rowA} + j`)}return a
+}
+${read('b', 'y', { k: 1, flat: flatB }, `o * ${rowB} + j - ${rowA}`)}return b`,
+  )
+}
+
+/**
+ * gather along an axis: x as [outer, n, inner], indices a 1-D view of m entries; scalars n, m,
+ * inner. `out[o, j, k] = x[o, idx[j], k]`, a negative index counted from the end.
+ */
+export function gatherSource(flatX: boolean, flatI: boolean): string {
+  const n = `p[${scalarBase(2, 0)}]`
+  const m = `p[${scalarBase(2, 1)}]`
+  const inner = `p[${scalarBase(2, 2)}]`
+  return kernel(
+    ['x', 'ix'],
+    `${divCode('o', 'rest', 'i', `${m} * ${inner}`)}${divCode('j', 'k', 'rest', inner)}${read('raw', 'ix', { k: 1, flat: flatI }, 'j')}let idx = raw
+if (idx < 0) { idx = idx + ${n} }
+${read('v', 'x', { k: 0, flat: flatX }, `(o * ${n} + idx) * ${inner} + k`)}return v`,
+  )
+}
+
+/**
+ * scatterAdd along an axis: x as [outer, m, inner], indices a 1-D view of m entries; scalars
+ * size, m, inner. `out[o, t, k] = Σ_{j: idx[j] = t} x[o, j, k]`, each output summing its own
+ * matches in index order (gather-style, so no atomics are needed; O(m) reads per output).
+ */
+export function scatterAddSource(flatX: boolean, flatI: boolean): string {
+  const size = `p[${scalarBase(2, 0)}]`
+  const m = `p[${scalarBase(2, 1)}]`
+  const inner = `p[${scalarBase(2, 2)}]`
+  return kernel(
+    ['x', 'ix'],
+    `${divCode('o', 'rest', 'i', `${size} * ${inner}`)}${divCode('t', 'k', 'rest', inner)}let acc = 0
+for (let j = 0; j < ${m}; j++) {
+${read('raw', 'ix', { k: 1, flat: flatI }, 'j')}let idx = raw
+  if (idx < 0) { idx = idx + ${size} }
+  if (idx == t) {
+${read('v', 'x', { k: 0, flat: flatX }, `(o * ${m} + j) * ${inner} + k`)}acc = acc + v
+  }
+}
+return acc`,
+  )
+}
+
+/**
+ * Batched matrix product: batch views of a and b at p[0] and p[VIEW_FLOATS] (map a batch index
+ * to the matrix's offset), then scalars M, N, K and the row/column strides of a (ars, acs) and
+ * b (brs, bcs). `c[q, r, s] = Σ_k a[q, r, k] · b[q, k, s]`, one dot product per thread.
+ */
+export function matmulSource(flatA: boolean, flatB: boolean): string {
+  const s = (j: number) => `p[${scalarBase(2, j)}]`
+  const [m, n, k, ars, acs, brs, bcs] = [0, 1, 2, 3, 4, 5, 6].map(s)
+  return kernel(
+    ['x', 'y'],
+    `${divCode('q', 'rs', 'i', `${m} * ${n}`)}${divCode('r', 'c', 'rs', n)}${offsetCode('ab', 'q', viewBase(0), flatA)}${offsetCode('bb', 'q', viewBase(1), flatB)}const ar = ab + r * ${ars}
+const bc = bb + c * ${bcs}
+let acc = 0
+for (let t = 0; t < ${k}; t++) {
+  acc = acc + x[ar + t * ${acs}] * y[bc + t * ${brs}]
+}
+return acc`,
+  )
+}
