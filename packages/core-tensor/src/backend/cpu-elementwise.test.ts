@@ -149,3 +149,65 @@ describe('cpu matmul reads transposed and broadcast operands in place', () => {
     expectAllClose(fast.dataSync(), slow.dataSync(), { rtol: 1e-5, atol: 1e-5 * 4 })
   })
 })
+
+describe('flat fast paths (contiguous or single-value operands)', () => {
+  const special = [NaN, -0, 0, Infinity, -Infinity, 1.5, -2.25, 3e-41]
+  const bits = (t: T.Tensor): number[] => Array.from(new Int32Array(Float32Array.from(t.dataSync()).buffer))
+
+  it('where copies the chosen values bit for bit (NaN, -0, infinities, subnormals) in all four patterns', () => {
+    const mask = [1, 0, 1, 1, 0, 0, 1, 0]
+    const x = T.fromArray(special, { backend: cpu })
+    const y = T.fromArray([...special].reverse(), { backend: cpu })
+    const cond = T.fromArray(mask, { dtype: 'bool', backend: cpu })
+    const pick = (a: number[], b: number[]): number[] => mask.map((m, i) => (m ? a[i] : b[i]))
+    const expectBits = (t: T.Tensor, values: number[]): void =>
+      expect(bits(t)).toEqual(bits(T.fromArray(values, { backend: cpu })))
+    const reversed = [...special].reverse()
+    expectBits(T.where(cond, x, y), pick(special, reversed))
+    expectBits(
+      T.where(cond, x, -0),
+      pick(
+        special,
+        special.map(() => -0),
+      ),
+    )
+    expectBits(
+      T.where(cond, NaN, y),
+      pick(
+        special.map(() => NaN),
+        reversed,
+      ),
+    )
+    expectBits(
+      T.where(cond, 7.5, -0),
+      pick(
+        special.map(() => 7.5),
+        special.map(() => -0),
+      ),
+    )
+  })
+
+  it('comparisons against a scalar on either side agree with the reference backend, NaN compares false', () => {
+    const values = [...special, ...Array.from(uniformFloats(key(4), 200), (u) => u - 0.5)]
+    const on = (b: BackendV1) => T.fromArray(values, { backend: b })
+    const cases: [string, (x: T.Tensor) => T.Tensor][] = [
+      ['x > 0', (x) => T.greater(x, 0)],
+      ['x >= 0', (x) => T.greaterEqual(x, 0)],
+      ['x < 0.25', (x) => T.less(x, 0.25)],
+      ['x == -0', (x) => T.equal(x, -0)],
+      ['x != 1.5', (x) => T.notEqual(x, 1.5)],
+      [
+        'x > y, both contiguous',
+        (x) => T.greater(x, T.fromArray([...values].reverse(), { backend: x.backend })),
+      ],
+    ]
+    for (const [name, f] of cases) {
+      const fast = Array.from(f(on(cpu)).dataSync())
+      const oracle = Array.from(f(on(reference)).dataSync())
+      expect(fast, name).toEqual(oracle)
+    }
+    // NaN is unordered: every comparison but != is false
+    expect(Array.from(T.greater(on(cpu), 0).dataSync()).slice(0, 1)).toEqual([0])
+    expect(Array.from(T.notEqual(on(cpu), 0).dataSync()).slice(0, 1)).toEqual([1])
+  })
+})

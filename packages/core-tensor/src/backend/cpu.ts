@@ -8,6 +8,7 @@ import {
 } from './conv-kernel'
 import { adamStepF32 } from './cpu-adam'
 import { binaryStrided, gatherStrided, sumStrided, whereStrided } from './cpu-elementwise'
+import { compareFlatF32, flatOperand, whereFlatF32 } from './cpu-flat'
 import { Float32Pool } from './cpu-pool'
 import { HostBackend, type HostBuffer, binaryFunctions, binaryOutDType, unaryFunctions } from './host'
 import type {
@@ -196,6 +197,24 @@ class CpuBackend extends HostBackend {
       const bv = this.gatherView(b) as Float32Array
       if (dtype === 'float32' && binaryLoop(op, av, bv, out as Float32Array)) return this.wrap(dtype, out)
     }
+    if (dtype === 'bool') {
+      const fa = flatOperand(a)
+      const fb = flatOperand(b)
+      if (
+        fa !== null &&
+        fb !== null &&
+        compareFlatF32(
+          op,
+          this.dataOf(a.buffer) as Float32Array,
+          fa,
+          this.dataOf(b.buffer) as Float32Array,
+          fb,
+          out as Uint8Array,
+        )
+      ) {
+        return this.wrap(dtype, out)
+      }
+    }
     // Strided operands (scalars and rows broadcast by stride 0, transposed views): walk runs
     // of the innermost dim without materialising either operand.
     binaryStrided(op, binaryFunctions[op], {
@@ -208,6 +227,27 @@ class CpuBackend extends HostBackend {
   }
 
   override where(cond: StridedView, a: StridedView, b: StridedView): BufferHandle {
+    if (
+      a.buffer.dtype === 'float32' &&
+      cond.buffer.dtype === 'bool' &&
+      isContiguous(cond.shape, cond.strides)
+    ) {
+      const fa = flatOperand(a)
+      const fb = flatOperand(b)
+      if (fa !== null && fb !== null) {
+        const out = this.pool.take(sizeOf(a.shape), false)
+        whereFlatF32(
+          this.dataOf(cond.buffer) as Uint8Array,
+          cond.offset,
+          this.dataOf(a.buffer) as Float32Array,
+          fa,
+          this.dataOf(b.buffer) as Float32Array,
+          fb,
+          out,
+        )
+        return this.wrap('float32', out)
+      }
+    }
     const out = this.newArray(a.buffer.dtype, sizeOf(a.shape))
     whereStrided({
       shape: a.shape,
