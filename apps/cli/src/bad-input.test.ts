@@ -3,7 +3,10 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { vaeWeightsPath } from '@gen/autoencoder/node'
+import { dcganWeightsPath } from '@gen/gan/node'
 import { describe, expect, it } from 'vitest'
+import { shippedRbmPath } from './commands/rbm.ts'
 
 const main = join(import.meta.dirname, 'main.ts')
 
@@ -66,6 +69,66 @@ describe('gen: bad input', () => {
       /--out: cannot write to \/proc\/gen-test-out \(ENOENT\)/,
     ],
     [['tour', '--quick', '--full'], /option '--quick' cannot be used with option '--full'/],
+    [
+      ['rbm', 'train', '--count', '100', '--batch-size', '200'],
+      /--batch-size must be at most --count \(100 images\), got 200/,
+    ],
+    [['rbm', 'train', '--momentum', '1'], /--momentum must be a number in \[0, 1\), got 1/],
+    [['rbm', 'train', '--hidden', '0'], /--hidden must be a positive integer, got 0/],
+    [['rbm', 'train', '--resume'], /--resume: no checkpoint to resume from at .*checkpoint.safetensors/],
+    [['rbm', 'eval', '--ais-runs', '1'], /--ais-runs must be at least 2, got 1/],
+    [
+      ['rbm', 'eval', '--ais-schedule', 'salakhutdinov-murray', '--ais-temperatures', '10'],
+      /--ais-temperatures: the salakhutdinov-murray schedule has its own 14,501 points, got --ais-temperatures 10/,
+    ],
+    [
+      ['rbm', 'sample', '--weights', vaeWeightsPath()],
+      /--weights: .*vae-784-400-20-mnist.safetensors is not a gen-boltzmann RBM checkpoint \(decodeRbmCheckpoint: bytes must be a gen-boltzmann-rbm checkpoint/,
+    ],
+    [['rbm', 'eval', '--count', '10001'], /--count must be at most 10000 MNIST test images, got 10001/],
+    [
+      ['vae', 'sample', '--weights', dcganWeightsPath()],
+      /--weights: .*dcgan-mnist.safetensors is not a gen-autoencoder checkpoint/,
+    ],
+    [['ae', 'sample'], /--weights: gen ae sample needs a model from gen ae train \(only a VAE is shipped\)/],
+    [
+      ['vae', 'train', '--hidden', '200,,3'],
+      /--hidden must be comma-separated integers in \[1, 4096\], got 200,,3/,
+    ],
+    [['dae', 'train', '--noise', '-1'], /--noise must be a non-negative number, got -1/],
+    [
+      ['dae', 'train', '--noise-type', 'blur'],
+      /--noise-type.*blur.*Allowed choices are masking, gaussian, saltPepper/,
+    ],
+    [['vae', 'latent', '--count', '5'], /--count must be at least 10 for a map, got 5/],
+    [['vae', 'train', '--resume'], /--resume: no checkpoint to resume from at .*checkpoint.safetensors/],
+    [
+      ['gan', 'sample', '--digit', '3'],
+      /--digit: .*dcgan-mnist.safetensors holds an unconditional generator, got --digit 3/,
+    ],
+    [['gan', 'sample', '--digit', '12'], /--digit must be one of 0-9, got 12/],
+    [['gan', 'eval', '--count', '50'], /--count must be at least 100 for a Fréchet distance, got 50/],
+    [['gan', 'train', '--ema', '1'], /--ema must be a number in \[0, 1\), got 1/],
+    [['gan', 'train', '--objective', 'lsgan'], /--objective.*lsgan.*Allowed choices are non-saturating/],
+    [['dbn', 'train', '--layers', '100,50'], /--layers must start with the 784 pixels, got 100,50/],
+    [
+      ['dbn', 'train', '--layers', '784,300'],
+      /--layers: the shipped first layer is 784-500, got 784-300; pass --from-scratch to train it/,
+    ],
+    [['dbn', 'sample'], /required option '--weights <dir>' not specified/],
+    [['dbn', 'sample', '--weights', '/proc'], /--weights: \/proc holds no layer-0.safetensors/],
+    [
+      ['bm', 'encoder', '--hidden', '1'],
+      /--hidden: 1 binary units have 2 codes, fewer than the 4 patterns of --group/,
+    ],
+    [
+      ['bm', 'encoder', '--group', '10', '--hidden', '5'],
+      /--group and --hidden: 2·group \+ hidden must be at most 22 units for exact statistics, got 25/,
+    ],
+    [
+      ['gan', 'eval', '--weights', shippedRbmPath()],
+      /--weights: .*rbm-500-mnist.safetensors is not a gen-gan checkpoint/,
+    ],
   ])('gen %j fails with one line and exit code 1', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'gen-bad-'))
     const run = args.includes('--out') ? gen(...args) : gen(...args, '--out', join(out, 'x'))

@@ -1,20 +1,15 @@
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { writeFileAtomicSync } from '@gen/core-tensor/node'
 import { CliError } from './cli-error.ts'
 
 /**
  * Writes `content` to `path` through a temporary file in the same directory and a rename, so a
- * crash or Ctrl-C never leaves a half-written file where a complete one is expected.
+ * crash or Ctrl-C never leaves a half-written file where a complete one is expected (the
+ * project's one atomic writer, `@gen/core-tensor/node`).
  */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`)
-  try {
-    writeFileSync(tmp, content)
-    renameSync(tmp, path)
-  } catch (error) {
-    rmSync(tmp, { force: true })
-    throw error
-  }
+  writeFileAtomicSync(path, content)
 }
 
 /**

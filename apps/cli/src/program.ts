@@ -1,8 +1,12 @@
 import { Command, Option } from 'commander'
 import { withCommonOptions, type CommonOptions } from './common-options.ts'
+import { addAutoencoderCommands } from './commands/autoencoder.ts'
 import { addCnnCommands } from './commands/cnn.ts'
+import { addDbnCommands } from './commands/dbn.ts'
+import { addGanCommands } from './commands/gan.ts'
 import { addHopfieldCommands } from './commands/hopfield.ts'
 import { addIsingCommands } from './commands/ising.ts'
+import { addRbmCommands } from './commands/rbm.ts'
 import { runTour } from './tour.ts'
 
 /** Builds the commander program (exported for tests, which run it without a process exit). */
@@ -26,5 +30,9 @@ export function buildProgram(): Command {
   addIsingCommands(program)
   addHopfieldCommands(program)
   addCnnCommands(program)
+  addRbmCommands(program)
+  addDbnCommands(program)
+  addAutoencoderCommands(program)
+  addGanCommands(program)
   return program
 }
