@@ -15,6 +15,7 @@ import type {
   BackendV1,
   BinaryOp,
   BufferHandle,
+  Pool2dParams,
   ReduceOp,
   StridedView,
   TypedArray,
@@ -34,14 +35,18 @@ import {
 import {
   REDUCE_GROUP,
   binarySource,
+  bitonicSource,
   concatSource,
   copySource,
   fillSource,
   gatherSource,
+  iotaSource,
   matmulSource,
+  maxPoolArgmaxSource,
   reduceSource,
   scalarBase,
   scatterAddSource,
+  segmentSumSource,
   unarySource,
   uploadSource,
   whereSource,
@@ -119,6 +124,9 @@ class GpuBuffer implements BufferHandle {
 
 const STORAGE = 'float32 for every dtype: int32 exact for |v| <= 2^24, bool as 0/1'
 
+/** Up to this many scatter entries, each output scans them all; beyond, they are sorted first. */
+const DIRECT_SCATTER = 64
+
 const reduceIdentity: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity }
 
 function toDType(values: Float32Array, dtype: DType): TypedArray {
@@ -132,7 +140,10 @@ class GpuJsBackend implements GpuBackend {
   readonly floatPrecision = 32 as const
   readonly strictNumerics: boolean
   readonly name: string
-  readonly fused = { matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b) }
+  readonly fused = {
+    matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
+    maxPool2dArgmax: (x: StridedView, params: Pool2dParams): BufferHandle => this.maxPool2dArgmax(x, params),
+  }
   private readonly kernels = new Map<string, GpuJsKernel>()
   private readonly fallbacks: GpuFallback[] = []
   private tail: Promise<unknown> = Promise.resolve()
@@ -452,15 +463,67 @@ class GpuJsBackend implements GpuBackend {
     const lx = layoutOf(x)
     const li = layoutOf(indices)
     const [fx, fi] = [isFlat(lx), isFlat(li)]
+    const spec = { size: outer * size * inner, dtype: x.buffer.dtype }
+    if (m <= DIRECT_SCATTER) {
+      // few entries: each output scans them all
+      return this.launch(
+        { key: `scatterAdd:${fx}:${fi}`, source: () => scatterAddSource(fx, fi), ...spec },
+        [x.buffer, indices.buffer],
+        this.viewParams([lx, li], [size, m, inner]),
+      )
+    }
+    // many entries (maxPool2d's backward): sort them by index, then each output sums its run
+    const perm = this.sortByIndex(li, indices.buffer, { size, m })
+    const steps = Math.ceil(Math.log2(m + 1)) + 1
+    const out = this.launch(
+      { key: `segmentSum:${fx}:${fi}`, source: () => segmentSumSource(fx, fi), ...spec },
+      [x.buffer, indices.buffer, perm],
+      this.viewParams([lx, li], [size, m, inner, steps]),
+    )
+    this.dispose(perm)
+    return out
+  }
+
+  /**
+   * The permutation of entries [0, m) that sorts them by (index, entry), as a bitonic sort
+   * over the next power of two (padding entries sort last): ½·log2(n)·(log2(n) + 1) passes.
+   */
+  private sortByIndex(li: Layout, indices: BufferHandle, sizes: { size: number; m: number }): BufferHandle {
+    const n = 2 ** Math.ceil(Math.log2(sizes.m))
+    const flat = isFlat(li)
+    let perm = this.launch(
+      { key: 'iota', source: () => iotaSource, size: n, dtype: 'float32' },
+      [],
+      new Float32Array(1),
+    )
+    for (let k = 2; k <= n; k *= 2) {
+      for (let d = k / 2; d >= 1; d /= 2) {
+        const next = this.launch(
+          { key: `bitonic:${flat}`, source: () => bitonicSource(flat), size: n, dtype: 'float32' },
+          [perm, indices],
+          this.viewParams([li], [sizes.size, sizes.m, k, d]),
+        )
+        this.dispose(perm)
+        perm = next
+      }
+    }
+    return perm
+  }
+
+  private maxPool2dArgmax(x: StridedView, params: Pool2dParams): BufferHandle {
+    const [n, c, h, w] = x.shape
+    const lx = layoutOf(x)
+    const flat = isFlat(lx)
+    const [oh, ow] = params.out
     return this.launch(
       {
-        key: `scatterAdd:${fx}:${fi}`,
-        source: () => scatterAddSource(fx, fi),
-        size: outer * size * inner,
-        dtype: x.buffer.dtype,
+        key: `maxPoolArgmax:${flat}`,
+        source: () => maxPoolArgmaxSource(flat),
+        size: n * c * oh * ow,
+        dtype: 'int32',
       },
-      [x.buffer, indices.buffer],
-      this.viewParams([lx, li], [size, m, inner]),
+      [x.buffer],
+      this.viewParams([lx], [h, w, ...params.kernel, ...params.stride, ...params.padding, oh, ow]),
     )
   }
 

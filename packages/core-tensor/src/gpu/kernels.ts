@@ -225,3 +225,115 @@ for (let t = 0; t < ${k}; t++) {
 return acc`,
   )
 }
+
+/** `out[i] = i`: the identity permutation a sort starts from. */
+export const iotaSource = kernel([], 'return i')
+
+/** The sort key of entry j: its index (negatives resolved), or `size` past the m real entries. */
+function keyCode(name: string, j: string, flatI: boolean): string {
+  const size = `p[${scalarBase(1, 0)}]`
+  const m = `p[${scalarBase(1, 1)}]`
+  return `let ${name} = ${size}
+if (${j} < ${m}) {
+${read(`${name}_raw`, 'ix', { k: 0, flat: flatI }, j)}${name} = ${name}_raw
+  if (${name} < 0) { ${name} = ${name} + ${size} }
+}
+`
+}
+
+/**
+ * One compare-exchange pass of a bitonic sort of a permutation of [0, 2^L) by (index, entry):
+ * stage size `k` and distance `d` at p[VIEW_FLOATS + 2..3] after size and m. The element at
+ * position i meets position i ± d; the pair ends ascending when bit k of i is 0, descending
+ * otherwise (Batcher 1968). Sorting by the entry as a tie-break makes the order unique.
+ */
+export function bitonicSource(flatI: boolean): string {
+  const k = `p[${scalarBase(1, 2)}]`
+  const d = `p[${scalarBase(1, 3)}]`
+  return kernel(
+    ['perm', 'ix'],
+    `${divCode('hi', 'low', 'i', d)}${divCode('hi2', 'bit', 'hi', '2')}let partner = i + ${d}
+if (bit == 1) { partner = i - ${d} }
+${divCode('blk', 'blkr', 'i', k)}${divCode('blk2', 'desc', 'blk', '2')}const me = perm[i]
+const other = perm[partner]
+${keyCode('km', 'me', flatI)}${keyCode('ko', 'other', flatI)}let meFirst = 0
+if (km < ko || (km == ko && me < other)) { meFirst = 1 }
+let wantSmall = 1
+if (bit == 1) { wantSmall = 0 }
+if (desc == 1) { wantSmall = 1 - wantSmall }
+if (wantSmall == meFirst) { return me }
+return other`,
+  )
+}
+
+/**
+ * scatterAdd from a sorted permutation: x as [outer, m, inner], scalars size, m, inner and the
+ * binary-search step count. Output (o, t, k) finds the run of entries with index t by two
+ * lower-bound searches and sums them in entry order: O(log m + run) reads per output.
+ */
+export function segmentSumSource(flatX: boolean, flatI: boolean): string {
+  const size = `p[${scalarBase(2, 0)}]`
+  const m = `p[${scalarBase(2, 1)}]`
+  const inner = `p[${scalarBase(2, 2)}]`
+  const steps = `p[${scalarBase(2, 3)}]`
+  // keys read index view 1; keyCode expects size and m at scalarBase(1, ...), so pass them here
+  const key = (name: string, j: string) =>
+    `let ${name} = ${size}
+if (${j} < ${m}) {
+${read(`${name}_raw`, 'ix', { k: 1, flat: flatI }, j)}${name} = ${name}_raw
+  if (${name} < 0) { ${name} = ${name} + ${size} }
+}
+`
+  const search = (name: string, target: string) => `let ${name}_lo = 0
+let ${name}_hi = ${m}
+for (let ${name}_s = 0; ${name}_s < ${steps}; ${name}_s++) {
+  if (${name}_lo < ${name}_hi) {
+    const ${name}_mid = Math.floor((${name}_lo + ${name}_hi) * 0.5)
+    const ${name}_e = perm[${name}_mid]
+${key(`${name}_k`, `${name}_e`)}    if (${name}_k < ${target}) { ${name}_lo = ${name}_mid + 1 } else { ${name}_hi = ${name}_mid }
+  }
+}
+`
+  return kernel(
+    ['x', 'ix', 'perm'],
+    `${divCode('o', 'rest', 'i', `${size} * ${inner}`)}${divCode('t', 'k', 'rest', inner)}${search('a', 't')}${search('b', 't + 1')}let acc = 0
+for (let r = 0; r < b_lo - a_lo; r++) {
+  const e = perm[a_lo + r]
+${read('v', 'x', { k: 0, flat: flatX }, `(o * ${m} + e) * ${inner} + k`)}acc = acc + v
+}
+return acc`,
+  )
+}
+
+/**
+ * Max-pooling argmax (see `FusedKernels.maxPool2dArgmax`): x [N, C, H, W] as a view at p[0],
+ * then scalars H, W, kH, kW, sH, sW, pH, pW, oH, oW. Each thread scans its window in row-major
+ * order; `v > best` keeps the first maximum, a NaN takes the window once. Returns the flat
+ * row-major index into x.
+ */
+export function maxPoolArgmaxSource(flat: boolean): string {
+  const s = (j: number) => `p[${scalarBase(1, j)}]`
+  const [h, w, kh, kw, sh, sw, ph, pw, oh, ow] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(s)
+  return kernel(
+    ['x'],
+    `${divCode('plane', 'pq', 'i', `${oh} * ${ow}`)}${divCode('pp', 'qq', 'pq', ow)}const y0 = pp * ${sh} - ${ph}
+const x0 = qq * ${sw} - ${pw}
+const ylo = Math.max(y0, 0)
+const yhi = Math.min(y0 + ${kh}, ${h})
+const xlo = Math.max(x0, 0)
+const xhi = Math.min(x0 + ${kw}, ${w})
+const base = plane * ${h} * ${w}
+let best = base + ylo * ${w} + xlo
+${read('first', 'x', { k: 0, flat }, 'best')}let bestValue = first
+for (let dy = 0; dy < yhi - ylo; dy++) {
+  for (let dx = 0; dx < xhi - xlo; dx++) {
+    const at = base + (ylo + dy) * ${w} + xlo + dx
+${read('v', 'x', { k: 0, flat }, 'at')}    if (v > bestValue || (v != v && bestValue == bestValue)) {
+      bestValue = v
+      best = at
+    }
+  }
+}
+return best`,
+  )
+}

@@ -11,14 +11,13 @@ import { checkTensor, fmtShape, normalizeAxis } from './internal'
 import { contiguous } from './views'
 import { where } from './where'
 
-/** Validates int32 indices in [0, n) (and accepts negative ones, counted from the end). */
-function checkIndices(op: string, indices: Tensor, n: number, argument = 'indices'): Tensor {
-  checkTensor(op, argument, indices)
-  if (indices.dtype !== 'int32') {
-    throw new DTypeError(op, `${argument} must be int32, got ${indices.dtype}`, indices.dtype)
-  }
-  if (indices.backend.readSync === undefined) return indices
-  const values = indices.dataSync()
+/** Checks index values in [-n, n) and returns them with negatives counted from the end, or null when none is negative. */
+function checkIndexValues(
+  op: string,
+  argument: string,
+  values: ArrayLike<number>,
+  n: number,
+): Int32Array | null {
   let negative = false
   for (let i = 0; i < values.length; i++) {
     const v = values[i]
@@ -31,14 +30,30 @@ function checkIndices(op: string, indices: Tensor, n: number, argument = 'indice
     }
     if (v < 0) negative = true
   }
-  if (!negative) return indices
-  const fixed = Int32Array.from(values, (v) => (v < 0 ? v + n : v))
-  return constantP(indices.backend, fixed, indices.shape, 'int32')
+  return negative ? Int32Array.from(values, (v) => (v < 0 ? v + n : v)) : null
 }
 
-function asIndexTensor(indices: Tensor | readonly number[], like: Tensor): Tensor {
-  if (Array.isArray(indices))
-    return constantP(like.backend, Int32Array.from(indices as number[]), [indices.length], 'int32')
+/**
+ * Validates int32 indices in [0, n) (and accepts negative ones, counted from the end). On a
+ * backend without a synchronous read (GPU) tensor indices are not read back to check them.
+ */
+function checkIndices(op: string, indices: Tensor, n: number, argument = 'indices'): Tensor {
+  checkTensor(op, argument, indices)
+  if (indices.dtype !== 'int32') {
+    throw new DTypeError(op, `${argument} must be int32, got ${indices.dtype}`, indices.dtype)
+  }
+  if (indices.backend.readSync === undefined) return indices
+  const fixed = checkIndexValues(op, argument, indices.dataSync(), n)
+  return fixed === null ? indices : constantP(indices.backend, fixed, indices.shape, 'int32')
+}
+
+/** Indices as an int32 tensor; a plain array is checked (and negatives resolved) on the host. */
+function asIndexTensor(indices: Tensor | readonly number[], like: Tensor, n: number): Tensor {
+  if (Array.isArray(indices)) {
+    const values = Int32Array.from(indices as number[])
+    const fixed = checkIndexValues('indexSelect', 'indices', values, n)
+    return constantP(like.backend, fixed ?? values, [indices.length], 'int32')
+  }
   return indices as Tensor
 }
 
@@ -59,7 +74,7 @@ function asIndexTensor(indices: Tensor | readonly number[], like: Tensor): Tenso
 export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly number[]): Tensor {
   checkTensor('indexSelect', 'x', x)
   const a = normalizeAxis('indexSelect', axis, x.rank)
-  const index = asIndexTensor(indices, x)
+  const index = asIndexTensor(indices, x, x.shape[a])
   if (index.rank !== 1)
     throw new ShapeError('indexSelect', `indices must be 1-D, got ${fmtShape(index.shape)}`, [index.shape])
   sameBackend('indexSelect', [x, index])

@@ -10,7 +10,7 @@ import { key } from '../random/key'
 import { uniformFloats } from '../random/distributions'
 import type { Tensor } from '../tensor'
 import { type CaseContext, type GradientCase, type ValueCase, withoutFused } from './cases'
-import { expectAllClose } from './tolerance'
+import { expectClose } from './tolerance'
 
 function fail(message: string): never {
   throw new GenError(message)
@@ -147,9 +147,9 @@ function expectShape(t: Tensor, shape: readonly number[]): void {
     fail(`expected shape [${shape.join(',')}], got [${t.shape.join(',')}]`)
 }
 
-function expectClose(t: Tensor, want: Operand, ctx: CaseContext): void {
+async function expectOperand(t: Tensor, want: Operand, ctx: CaseContext): Promise<void> {
   expectShape(t, want.shape)
-  expectAllClose(t, want.data, ctx.tolerance)
+  await expectClose(t, want.data, ctx.tolerance)
 }
 
 const conv2dConfigs: {
@@ -210,20 +210,20 @@ const on = (ctx: CaseContext, data: Float64Array, shape: readonly number[]): Ten
 export const convValueCases: ValueCase[] = [
   {
     name: 'conv2d matches a direct loop (odd sizes, stride, padding, dilation, groups)',
-    run(ctx) {
-      conv2dConfigs.forEach(({ xs, ws, options, cfg }, k) => {
+    async run(ctx) {
+      for (const [k, { xs, ws, options, cfg }] of conv2dConfigs.entries()) {
         const xv = values(100 + k, xs)
         const wv = values(200 + k, ws)
         const y = T.conv2d(on(ctx, xv, xs), on(ctx, wv, ws), options)
-        expectClose(y, conv2dLoops({ data: xv, shape: xs }, { data: wv, shape: ws }, cfg), ctx)
-      })
+        await expectOperand(y, conv2dLoops({ data: xv, shape: xs }, { data: wv, shape: ws }, cfg), ctx)
+      }
     },
   },
   {
     name: 'conv2d fused path matches the composed path',
-    run(ctx) {
+    async run(ctx) {
       const composed = withoutFused(ctx.backend)
-      conv2dConfigs.forEach(({ xs, ws, options }, k) => {
+      for (const [k, { xs, ws, options }] of conv2dConfigs.entries()) {
         const xv = values(300 + k, xs)
         const wv = values(400 + k, ws)
         const fast = T.conv2d(on(ctx, xv, xs), on(ctx, wv, ws), options)
@@ -232,20 +232,20 @@ export const convValueCases: ValueCase[] = [
           T.fromArray(wv, { shape: ws, backend: composed }),
           options,
         )
-        expectAllClose(fast, slow.dataSync(), ctx.tolerance)
-      })
+        await expectClose(fast, await slow.data(), ctx.tolerance)
+      }
     },
   },
   {
     name: 'conv2d reads strided (transposed) operands in logical order',
-    run(ctx) {
+    async run(ctx) {
       const xs = [1, 2, 5, 4]
       const xv = values(7, xs)
       const wv = values(8, [3, 2, 3, 3])
       // x stored as [1, 2, 4, 5] and viewed transposed
       const stored = T.contiguous(T.transpose(on(ctx, xv, xs), 2, 3))
       const y = T.conv2d(T.transpose(stored, 2, 3), on(ctx, wv, [3, 2, 3, 3]), { padding: 1 })
-      expectClose(
+      await expectOperand(
         y,
         conv2dLoops(
           { data: xv, shape: xs },
@@ -263,14 +263,14 @@ export const convValueCases: ValueCase[] = [
   },
   {
     name: 'conv2d hand-computed values',
-    run(ctx) {
+    async run(ctx) {
       const x = T.ones([1, 1, 4, 4], { backend: ctx.backend })
       const w = T.ones([2, 1, 3, 3], { backend: ctx.backend })
       const y = T.conv2d(x, w, { padding: 1 })
       const row0 = [4, 6, 6, 4]
       const row1 = [6, 9, 9, 6]
       const plane = [row0, row1, row1, row0]
-      expectAllClose(y, [[plane, plane]], ctx.tolerance)
+      await expectClose(y, [[plane, plane]], ctx.tolerance)
     },
   },
   {
@@ -317,7 +317,7 @@ export const convValueCases: ValueCase[] = [
   },
   {
     name: 'conv1d matches a direct loop',
-    run(ctx) {
+    async run(ctx) {
       const xv = values(11, [2, 4, 11])
       const wv = values(12, [6, 2, 3])
       const y = T.conv1d(on(ctx, xv, [2, 4, 11]), on(ctx, wv, [6, 2, 3]), {
@@ -337,8 +337,8 @@ export const convValueCases: ValueCase[] = [
         },
       )
       expectShape(y, [2, 6, 5])
-      expectAllClose(y, want.data, ctx.tolerance)
-      expectAllClose(
+      await expectClose(y, want.data, ctx.tolerance)
+      await expectClose(
         T.conv1d(
           T.fromArray([[[1, 2, 3, 4]]], { backend: ctx.backend }),
           T.fromArray([[[1, -1]]], { backend: ctx.backend }),
@@ -350,7 +350,7 @@ export const convValueCases: ValueCase[] = [
   },
   {
     name: 'convTranspose2d matches a direct scatter loop',
-    run(ctx) {
+    async run(ctx) {
       const configs = [
         {
           xs: [2, 4, 3, 4],
@@ -374,12 +374,12 @@ export const convValueCases: ValueCase[] = [
           cfg: { stride: 1, padding: 1, outputPadding: 1, dilation: 2, groups: 1 },
         },
       ]
-      configs.forEach(({ xs, ws, cfg }, k) => {
+      for (const [k, { xs, ws, cfg }] of configs.entries()) {
         const xv = values(500 + k, xs)
         const wv = values(600 + k, ws)
         const y = T.convTranspose2d(on(ctx, xv, xs), on(ctx, wv, ws), cfg)
-        expectClose(y, convTransposeLoops({ data: xv, shape: xs }, { data: wv, shape: ws }, cfg), ctx)
-      })
+        await expectOperand(y, convTransposeLoops({ data: xv, shape: xs }, { data: wv, shape: ws }, cfg), ctx)
+      }
       expectThrows(
         () =>
           T.convTranspose2d(
@@ -397,7 +397,7 @@ export const convValueCases: ValueCase[] = [
   },
   {
     name: 'maxPool2d and avgPool2d match direct loops',
-    run(ctx) {
+    async run(ctx) {
       const xs = [2, 3, 7, 8]
       const xv = values(21, xs)
       const x = on(ctx, xv, xs)
@@ -408,10 +408,10 @@ export const convValueCases: ValueCase[] = [
       ]
       for (const cfg of configs) {
         const options = { kernelSize: cfg.kernel, stride: cfg.stride, padding: cfg.padding }
-        expectClose(T.maxPool2d(x, options), poolLoops(xv, xs, { ...cfg, op: 'max' }), ctx)
-        expectClose(T.avgPool2d(x, options), poolLoops(xv, xs, { ...cfg, op: 'avg' }), ctx)
+        await expectOperand(T.maxPool2d(x, options), poolLoops(xv, xs, { ...cfg, op: 'max' }), ctx)
+        await expectOperand(T.avgPool2d(x, options), poolLoops(xv, xs, { ...cfg, op: 'avg' }), ctx)
       }
-      expectAllClose(
+      await expectClose(
         T.maxPool2d(
           T.fromArray(
             [
@@ -438,7 +438,7 @@ export const convValueCases: ValueCase[] = [
   },
   {
     name: 'maxPool2d argmax kernel: composed values and gradients, first maximum on ties, NaN wins',
-    run(ctx) {
+    async run(ctx) {
       const composed = withoutFused(ctx.backend)
       const xs = [2, 3, 7, 8]
       const xv = values(22, xs)
@@ -449,18 +449,18 @@ export const convValueCases: ValueCase[] = [
         { kernelSize: 3, stride: 1, padding: 1 },
       ]
       for (const options of configs) {
-        const gradOf = (backend: T.BackendV1) => {
+        const gradOf = async (backend: T.BackendV1) => {
           const x = T.fromArray(xv, { shape: xs, backend })
           const y = T.maxPool2d(x, options)
           const gy = T.fromArray(values(23, y.shape), { shape: y.shape, backend })
           const dx = T.grad((p: { x: Tensor }) => T.sum(T.mul(T.maxPool2d(p.x, options), gy)))({ x }).x
-          return { y: y.dataSync(), dx: dx.dataSync() }
+          return { y: await y.data(), dx: await dx.data() }
         }
-        const fast = gradOf(ctx.backend)
-        const slow = gradOf(composed)
+        const fast = await gradOf(ctx.backend)
+        const slow = await gradOf(composed)
         // random values have no ties, so both paths agree exactly on values and gradients
-        expectAllClose(fast.y, slow.y, ctx.tolerance)
-        expectAllClose(fast.dx, slow.dx, ctx.tolerance)
+        await expectClose(fast.y, slow.y, ctx.tolerance)
+        await expectClose(fast.dx, slow.dx, ctx.tolerance)
       }
       // ties: the whole cotangent goes to the first maximum in row-major order (PyTorch)
       const ones = T.fromArray(
@@ -475,7 +475,7 @@ export const convValueCases: ValueCase[] = [
         { backend: ctx.backend },
       )
       const tie = T.grad((p: { x: Tensor }) => T.sum(T.maxPool2d(p.x, { kernelSize: 2 })))({ x: ones }).x
-      expectAllClose(
+      await expectClose(
         tie,
         [
           [
@@ -492,7 +492,7 @@ export const convValueCases: ValueCase[] = [
       const overlap = T.grad((p: { x: Tensor }) =>
         T.sum(T.maxPool2d(p.x, { kernelSize: [1, 2], stride: 1 })),
       )({ x: row }).x
-      expectAllClose(overlap, [[[[1, 1, 0]]]], ctx.tolerance)
+      await expectClose(overlap, [[[[1, 1, 0]]]], ctx.tolerance)
       // a NaN anywhere in a window gives NaN, whether it comes first or later
       const withNaN = T.fromArray(
         [
@@ -505,7 +505,7 @@ export const convValueCases: ValueCase[] = [
         ],
         { backend: ctx.backend },
       )
-      const pooled = T.maxPool2d(withNaN, { kernelSize: 2 }).dataSync()
+      const pooled = await T.maxPool2d(withNaN, { kernelSize: 2 }).data()
       if (!Number.isNaN(pooled[0]) || pooled[1] !== 7) {
         fail(`expected [NaN, 7] from a window holding NaN, got [${Array.from(pooled).join(', ')}]`)
       }
@@ -513,7 +513,7 @@ export const convValueCases: ValueCase[] = [
   },
   {
     name: 'adaptiveAvgPool2d averages PyTorch bins',
-    run(ctx) {
+    async run(ctx) {
       const xs = [1, 2, 5, 7]
       const xv = values(31, xs)
       const y = T.adaptiveAvgPool2d(on(ctx, xv, xs), [3, 2])
@@ -536,8 +536,8 @@ export const convValueCases: ValueCase[] = [
             want[(c * 3 + p) * 2 + q] = acc / ((r1 - r0) * (c1 - c0))
           }),
         )
-      expectClose(y, { data: want, shape: [1, 2, 3, 2] }, ctx)
-      expectAllClose(
+      await expectOperand(y, { data: want, shape: [1, 2, 3, 2] }, ctx)
+      await expectClose(
         T.adaptiveAvgPool2d(
           T.fromArray(
             [
@@ -559,7 +559,7 @@ export const convValueCases: ValueCase[] = [
   },
   {
     name: 'upsample nearest and bilinear match PyTorch values',
-    run(ctx) {
+    async run(ctx) {
       const b = { backend: ctx.backend }
       const x = T.fromArray(
         [
@@ -572,7 +572,7 @@ export const convValueCases: ValueCase[] = [
         ],
         b,
       )
-      expectAllClose(
+      await expectClose(
         T.upsample(x, { scaleFactor: 2 }),
         [
           [
@@ -587,7 +587,7 @@ export const convValueCases: ValueCase[] = [
         ctx.tolerance,
       )
       // torch.nn.functional.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)
-      expectAllClose(
+      await expectClose(
         T.upsample(x, { scaleFactor: 2, mode: 'bilinear' }),
         [
           [
@@ -602,7 +602,7 @@ export const convValueCases: ValueCase[] = [
         ctx.tolerance,
       )
       // align_corners=True, size (3, 3): the midpoints
-      expectAllClose(
+      await expectClose(
         T.upsample(x, { size: 3, mode: 'bilinear', alignCorners: true }),
         [
           [

@@ -111,3 +111,32 @@ export function gradientsOn(
     return grads.map((g) => Float64Array.from(toBackend(g, backend).dataSync()))
   })
 }
+
+/**
+ * `gradientsOn` for backends without a synchronous read (GPU backends): the gradients are
+ * computed on `backend` and read with `await data()`.
+ *
+ * @param f - the function
+ * @param values - input values as nested arrays / typed arrays with shapes
+ * @param backend - where to compute
+ * @returns one flat Float64Array per input
+ * @example
+ * ```ts
+ * await gradientsRead((x) => exp(x), [{ values: [1, 2], shape: [2] }], gpu)
+ * ```
+ */
+export async function gradientsRead(
+  f: (...xs: Tensor[]) => Tensor,
+  values: readonly { values: ArrayLike<number>; shape: readonly number[] }[],
+  backend: BackendV1,
+): Promise<Float64Array[]> {
+  const grads = tidy(() => {
+    const inputs = values.map((v) => fromArray(v.values, { shape: v.shape, backend }))
+    return valueAndGrad(scalarLoss(f))(inputs).grads
+  })
+  try {
+    return await Promise.all(grads.map(async (g) => Float64Array.from(await g.data())))
+  } finally {
+    for (const g of grads) g.dispose()
+  }
+}

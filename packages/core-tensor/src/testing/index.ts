@@ -10,8 +10,8 @@ import { BackendUnavailableError } from '../errors'
 import { type CaseContext, gradientCases, runGradientCase, valueCases } from './cases'
 import { tolerancesFor } from './tolerance'
 
-export { expectAllClose, tolerancesFor, type Tolerance } from './tolerance'
-export { checkGradients, gradientsOn, type GradCheckOptions } from './gradcheck'
+export { expectAllClose, expectClose, readNested, tolerancesFor, type Tolerance } from './tolerance'
+export { checkGradients, gradientsOn, gradientsRead, type GradCheckOptions } from './gradcheck'
 export {
   valueCases,
   gradientCases,
@@ -55,17 +55,17 @@ export function describeBackend(name: string, factory: () => Promise<BackendV1>)
     }
     describe('values', () => {
       for (const c of valueCases) {
-        it(c.name, ({ skip }) => {
+        it(c.name, async ({ skip }) => {
           const ctx = context(skip)
           if (c.strict === true && !ctx.backend.strictNumerics) skip('needs strict IEEE NaN/Inf semantics')
-          c.run(ctx)
+          await c.run(ctx)
         })
       }
     })
     describe('gradients', () => {
       gradientCases.forEach((c, index) => {
-        it(c.name, ({ skip }) => {
-          runGradientCase(c, index, context(skip))
+        it(c.name, async ({ skip }) => {
+          await runGradientCase(c, index, context(skip))
         })
       })
     })

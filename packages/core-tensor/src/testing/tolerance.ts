@@ -85,3 +85,51 @@ export function expectAllClose(
     )
   }
 }
+
+/**
+ * The values of a tensor as nested arrays (booleans for bool tensors), read with `await
+ * data()`, so it works on backends without a synchronous read (GPU backends).
+ *
+ * @param x - any tensor
+ * @returns nested arrays with x's shape (a number or boolean for a scalar)
+ * @example
+ * ```ts
+ * await readNested(fromArray([[1, 2]])) // [[1, 2]]
+ * ```
+ */
+export async function readNested(x: Tensor): Promise<NestedArray> {
+  const values = await x.data()
+  const bool = x.dtype === 'bool'
+  const build = (dim: number, start: number): NestedArray => {
+    if (dim === x.rank) return bool ? values[start] !== 0 : values[start]
+    let step = 1
+    for (let d = dim + 1; d < x.rank; d++) step *= x.shape[d]
+    const out: NestedArray[] = []
+    for (let i = 0; i < x.shape[dim]; i++) out.push(build(dim + 1, start + i * step))
+    return out
+  }
+  return build(0, 0)
+}
+
+/**
+ * `expectAllClose` for backends without a synchronous read: tensors are read with `await
+ * data()` first (keeping their shapes), then compared exactly as `expectAllClose` does.
+ *
+ * @param actual - a tensor, nested arrays or a flat array
+ * @param expected - the same kinds
+ * @param tolerance - defaults to float64's {rtol 1e-9, atol 1e-12}
+ * @throws GenError on a shape or value mismatch
+ * @example
+ * ```ts
+ * await expectClose(softmax(fromArray([0, 0], { backend })), [0.5, 0.5], { rtol: 1e-6, atol: 1e-7 })
+ * ```
+ */
+export async function expectClose(
+  actual: Tensor | NestedArray | ArrayLike<number>,
+  expected: Tensor | NestedArray | ArrayLike<number>,
+  tolerance: Partial<Tolerance> = {},
+): Promise<void> {
+  const resolve = async (v: Tensor | NestedArray | ArrayLike<number>) =>
+    v instanceof Tensor ? readNested(v) : v
+  expectAllClose(await resolve(actual), await resolve(expected), tolerance)
+}

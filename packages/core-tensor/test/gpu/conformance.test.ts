@@ -1,0 +1,85 @@
+/**
+ * The core-tensor conformance suite on the gpu.js backend, in Node: webasm, and webgpu on
+ * Dawn (llvmpipe where there is no GPU). A mode that cannot start is reported skipped with its
+ * reason; with GEN_GPU_REQUIRED=1 (CI) an unavailable mode fails instead.
+ */
+import { describe, expect, it } from 'vitest'
+import * as T from '../../src/index'
+import { createGpuBackend, type GpuMode } from '../../src/gpu/index'
+import { describeBackend } from '../../src/testing/index'
+
+const required = process.env.GEN_GPU_REQUIRED === '1'
+
+for (const mode of ['webasm', 'webgpu'] as GpuMode[]) {
+  describeBackend(`gpu:${mode}`, () => createGpuBackend({ mode }))
+
+  describe(`gpu:${mode} specifics`, () => {
+    const state: { backend?: T.BackendV1; reason?: string } = {}
+    const backend = async (skip: (note: string) => never) => {
+      if (state.backend === undefined && state.reason === undefined) {
+        try {
+          state.backend = await createGpuBackend({ mode })
+        } catch (error) {
+          if (!(error instanceof T.BackendUnavailableError)) throw error
+          state.reason = error.reason
+        }
+      }
+      if (state.backend === undefined) {
+        if (required) throw new Error(`gpu:${mode} must be available (GEN_GPU_REQUIRED=1): ${state.reason}`)
+        skip(`gpu:${mode} unavailable: ${state.reason}`)
+      }
+      return state.backend
+    }
+
+    it('reports the mode that ran, its adapter and float32 precision', async ({ skip }) => {
+      const b = (await backend(skip)) as Awaited<ReturnType<typeof createGpuBackend>>
+      expect(b.info.mode).toBe(mode)
+      expect(b.info.requested).toBe(mode)
+      expect(b.info.floatPrecision).toBe(32)
+      expect(b.info.adapter.length).toBeGreaterThan(0)
+      expect(b.info.fallbacks).toEqual([])
+      expect(typeof b.readSync).toBe('undefined')
+    })
+
+    it('sums 0..9999 in float32 to 49995000 (a tree, not a running sum)', async ({ skip }) => {
+      const b = await backend(skip)
+      const total = (await T.sum(T.arange(10000, undefined, 1, { backend: b })).data())[0]
+      expect(Math.abs(total - 49995000) / 49995000).toBeLessThanOrEqual(1e-6)
+      // a strided, permuted reduction over two axes of a 3-D view
+      const x = T.permute(
+        T.reshape(T.arange(2 * 300 * 5, undefined, 1, { backend: b }), [2, 300, 5]),
+        [2, 1, 0],
+      )
+      const got = await T.sum(x, { axis: [1, 2] }).data()
+      const want = [0, 1, 2, 3, 4].map((k) => {
+        let s = 0
+        for (let i = 0; i < 2; i++) for (let j = 0; j < 300; j++) s += i * 1500 + j * 5 + k
+        return s
+      })
+      expect(Array.from(got)).toEqual(want)
+    })
+
+    it('frees device buffers on dispose: a 20-step loop leaves memory where it was', async ({ skip }) => {
+      const b = await backend(skip)
+      const before = T.memoryStats(b)
+      let w = T.fromArray(new Float32Array(64).fill(0.5), { shape: [8, 8], backend: b })
+      for (let step = 0; step < 20; step++) {
+        const next = T.tidy(() => T.sub(w, T.mul(T.matmul(w, T.transpose(w)), 0.01)))
+        w.dispose()
+        w = next
+      }
+      const value = await w.data()
+      w.dispose()
+      // w ← w − 0.01·w·wᵀ with every entry equal: e ← e − 0.01·8·e²
+      let e = 0.5
+      for (let step = 0; step < 20; step++) e = e - 0.01 * 8 * e * e
+      expect(Math.abs(value[0] - e)).toBeLessThan(1e-5)
+      const after = T.memoryStats(b)
+      expect([after.tensors, after.bytes, after.buffers]).toEqual([
+        before.tensors,
+        before.bytes,
+        before.buffers,
+      ])
+    })
+  })
+}
