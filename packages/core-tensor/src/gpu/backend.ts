@@ -15,6 +15,7 @@ import type {
   BackendV1,
   BinaryOp,
   BufferHandle,
+  Conv2dParams,
   Pool2dParams,
   ReduceOp,
   StridedView,
@@ -37,6 +38,9 @@ import {
   binarySource,
   bitonicSource,
   concatSource,
+  conv2dBackwardFilterSource,
+  conv2dBackwardInputSource,
+  conv2dSource,
   copySource,
   fillSource,
   gatherSource,
@@ -143,6 +147,19 @@ class GpuJsBackend implements GpuBackend {
   readonly fused = {
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
     maxPool2dArgmax: (x: StridedView, params: Pool2dParams): BufferHandle => this.maxPool2dArgmax(x, params),
+    conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle => this.conv2d(x, w, params),
+    conv2dBackwardInput: (
+      dy: StridedView,
+      w: StridedView,
+      params: Conv2dParams,
+      xShape: readonly number[],
+    ): BufferHandle => this.conv2dBackwardInput(dy, w, params, xShape),
+    conv2dBackwardFilter: (
+      x: StridedView,
+      dy: StridedView,
+      params: Conv2dParams,
+      wShape: readonly number[],
+    ): BufferHandle => this.conv2dBackwardFilter(x, dy, params, wShape),
   }
   private readonly kernels = new Map<string, GpuJsKernel>()
   private readonly fallbacks: GpuFallback[] = []
@@ -508,6 +525,96 @@ class GpuJsBackend implements GpuBackend {
       }
     }
     return perm
+  }
+
+  /** The scalars of the convolution kernels for x [N, C, H, W], w [O, Cg, kH, kW], y [N, O, oH, oW]. */
+  private convScalars(
+    xShape: readonly number[],
+    wShape: readonly number[],
+    yShape: readonly number[],
+    params: Conv2dParams,
+  ): number[] {
+    const [n, c, h, w] = xShape
+    const [o, , kh, kw] = wShape
+    const [, , oh, ow] = yShape
+    return [
+      c,
+      h,
+      w,
+      o,
+      kh,
+      kw,
+      oh,
+      ow,
+      ...params.stride,
+      params.padding[0],
+      params.padding[2],
+      ...params.dilation,
+      params.groups,
+      n,
+    ]
+  }
+
+  private conv(
+    kind: 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter',
+    views: readonly [StridedView, StridedView],
+    scalars: number[],
+    size: number,
+  ): BufferHandle {
+    const la = layoutOf(views[0])
+    const lb = layoutOf(views[1])
+    const [fa, fb] = [isFlat(la), isFlat(lb)]
+    const source =
+      kind === 'conv2d'
+        ? conv2dSource
+        : kind === 'conv2dBackwardInput'
+          ? conv2dBackwardInputSource
+          : conv2dBackwardFilterSource
+    return this.launch(
+      { key: `${kind}:${fa}:${fb}`, source: () => source(fa, fb), size, dtype: views[0].buffer.dtype },
+      [views[0].buffer, views[1].buffer],
+      this.viewParams([la, lb], scalars),
+    )
+  }
+
+  private conv2d(x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle {
+    const [top, bottom, left, right] = params.padding
+    const oh =
+      Math.floor((x.shape[2] + top + bottom - params.dilation[0] * (w.shape[2] - 1) - 1) / params.stride[0]) +
+      1
+    const ow =
+      Math.floor((x.shape[3] + left + right - params.dilation[1] * (w.shape[3] - 1) - 1) / params.stride[1]) +
+      1
+    const yShape = [x.shape[0], w.shape[0], oh, ow]
+    return this.conv('conv2d', [x, w], this.convScalars(x.shape, w.shape, yShape, params), sizeOf(yShape))
+  }
+
+  private conv2dBackwardInput(
+    dy: StridedView,
+    w: StridedView,
+    params: Conv2dParams,
+    xShape: readonly number[],
+  ): BufferHandle {
+    return this.conv(
+      'conv2dBackwardInput',
+      [dy, w],
+      this.convScalars(xShape, w.shape, dy.shape, params),
+      sizeOf(xShape),
+    )
+  }
+
+  private conv2dBackwardFilter(
+    x: StridedView,
+    dy: StridedView,
+    params: Conv2dParams,
+    wShape: readonly number[],
+  ): BufferHandle {
+    return this.conv(
+      'conv2dBackwardFilter',
+      [x, dy],
+      this.convScalars(x.shape, wShape, dy.shape, params),
+      sizeOf(wShape),
+    )
   }
 
   private maxPool2dArgmax(x: StridedView, params: Pool2dParams): BufferHandle {

@@ -337,3 +337,85 @@ ${read('v', 'x', { k: 0, flat }, 'at')}    if (v > bestValue || (v != v && bestV
 return best`,
   )
 }
+
+/**
+ * The 15 scalars of the convolution kernels, after two views: C, H, W, O, kH, kW, oH, oW,
+ * sH, sW, top, left, dH, dW, groups.
+ */
+function convScalars(): Record<string, string> {
+  const names = ['C', 'H', 'W', 'O', 'kH', 'kW', 'oH', 'oW', 'sH', 'sW', 'top', 'left', 'dH', 'dW', 'groups']
+  return Object.fromEntries(names.map((n, j) => [n, `p[${scalarBase(2, j)}]`]))
+}
+
+/**
+ * Direct 2-D cross-correlation (see `FusedKernels.conv2d`): x view at p[0], w view at
+ * p[VIEW_FLOATS]. One thread per output y[n, o, p, q] sums its Cg·kH·kW taps, taps outside x
+ * reading zero.
+ */
+export function conv2dSource(flatX: boolean, flatW: boolean): string {
+  const s = convScalars()
+  return kernel(
+    ['x', 'w'],
+    `const cg = ${s.C} / ${s.groups}
+const og = ${s.O} / ${s.groups}
+${divCode('n', 'opq', 'i', `${s.O} * ${s.oH} * ${s.oW}`)}${divCode('o', 'pq', 'opq', `${s.oH} * ${s.oW}`)}${divCode('pp', 'qq', 'pq', s.oW)}${divCode('g', 'og_r', 'o', 'og')}let acc = 0
+for (let t = 0; t < cg * ${s.kH} * ${s.kW}; t++) {
+${divCode('c', 'ij', 't', `${s.kH} * ${s.kW}`)}${divCode('ki', 'kj', 'ij', s.kW)}  const yy = pp * ${s.sH} + ki * ${s.dH} - ${s.top}
+  const xx = qq * ${s.sW} + kj * ${s.dW} - ${s.left}
+  if (yy >= 0 && yy < ${s.H} && xx >= 0 && xx < ${s.W}) {
+${read('xv', 'x', { k: 0, flat: flatX }, `((n * ${s.C} + g * cg + c) * ${s.H} + yy) * ${s.W} + xx`)}${read('wv', 'w', { k: 1, flat: flatW }, `o * cg * ${s.kH} * ${s.kW} + t`)}    acc = acc + xv * wv
+  }
+}
+return acc`,
+  )
+}
+
+/**
+ * The input gradient of conv2d: dy view at p[0], w view at p[VIEW_FLOATS]; output dx[n, c, y, x]
+ * sums dy[n, o, p, q]·w[o, c', i, j] over the group's o and the taps (i, j) with
+ * y = p·sH + i·dH − top for a whole p in [0, oH) (likewise x).
+ */
+export function conv2dBackwardInputSource(flatY: boolean, flatW: boolean): string {
+  const s = convScalars()
+  return kernel(
+    ['dy', 'w'],
+    `const cg = ${s.C} / ${s.groups}
+const og = ${s.O} / ${s.groups}
+${divCode('n', 'cyx', 'i', `${s.C} * ${s.H} * ${s.W}`)}${divCode('ch', 'yx', 'cyx', `${s.H} * ${s.W}`)}${divCode('yy', 'xx', 'yx', s.W)}${divCode('g', 'c', 'ch', 'cg')}let acc = 0
+for (let t = 0; t < og * ${s.kH} * ${s.kW}; t++) {
+${divCode('ol', 'ij', 't', `${s.kH} * ${s.kW}`)}${divCode('ki', 'kj', 'ij', s.kW)}  const py = yy + ${s.top} - ki * ${s.dH}
+  const qx = xx + ${s.left} - kj * ${s.dW}
+  if (py >= 0 && qx >= 0) {
+${divCode('pp', 'pr', 'py', s.sH)}${divCode('qq', 'qr', 'qx', s.sW)}    if (pr == 0 && qr == 0 && pp < ${s.oH} && qq < ${s.oW}) {
+      const o = g * og + ol
+${read('gv', 'dy', { k: 0, flat: flatY }, `((n * ${s.O} + o) * ${s.oH} + pp) * ${s.oW} + qq`)}${read('wv', 'w', { k: 1, flat: flatW }, `((o * cg + c) * ${s.kH} + ki) * ${s.kW} + kj`)}      acc = acc + gv * wv
+    }
+  }
+}
+return acc`,
+  )
+}
+
+/**
+ * The filter gradient of conv2d: x view at p[0], dy view at p[VIEW_FLOATS]; output
+ * dw[o, c', i, j] sums x[n, g·Cg + c', p·sH + i·dH − top, q·sW + j·dW − left]·dy[n, o, p, q]
+ * over n, p, q (N·oH·oW terms in row-major order).
+ */
+export function conv2dBackwardFilterSource(flatX: boolean, flatY: boolean): string {
+  const s = convScalars()
+  return kernel(
+    ['x', 'dy'],
+    `const cg = ${s.C} / ${s.groups}
+const og = ${s.O} / ${s.groups}
+${divCode('o', 'cij', 'i', `cg * ${s.kH} * ${s.kW}`)}${divCode('c', 'ij', 'cij', `${s.kH} * ${s.kW}`)}${divCode('ki', 'kj', 'ij', s.kW)}${divCode('g', 'og_r', 'o', 'og')}let acc = 0
+const planes = ${s.oH} * ${s.oW}
+for (let t = 0; t < p[${scalarBase(2, 15)}] * planes; t++) {
+${divCode('n', 'pq', 't', 'planes')}${divCode('pp', 'qq', 'pq', s.oW)}  const yy = pp * ${s.sH} + ki * ${s.dH} - ${s.top}
+  const xx = qq * ${s.sW} + kj * ${s.dW} - ${s.left}
+  if (yy >= 0 && yy < ${s.H} && xx >= 0 && xx < ${s.W}) {
+${read('xv', 'x', { k: 0, flat: flatX }, `((n * ${s.C} + g * cg + c) * ${s.H} + yy) * ${s.W} + xx`)}${read('gv', 'dy', { k: 1, flat: flatY }, `((n * ${s.O} + o) * ${s.oH} + pp) * ${s.oW} + qq`)}    acc = acc + xv * gv
+  }
+}
+return acc`,
+  )
+}

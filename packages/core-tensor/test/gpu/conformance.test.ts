@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import * as T from '../../src/index'
 import { createGpuBackend, type GpuMode } from '../../src/gpu/index'
-import { describeBackend } from '../../src/testing/index'
+import { describeBackend, tolerancesFor, valueCases } from '../../src/testing/index'
 
 const required = process.env.GEN_GPU_REQUIRED === '1'
 
@@ -40,6 +40,15 @@ for (const mode of ['webasm', 'webgpu'] as GpuMode[]) {
       expect(b.info.fallbacks).toEqual([])
       expect(typeof b.readSync).toBe('undefined')
     })
+
+    // WGSL lets an implementation assume no NaN or Inf, so webgpu reports strictNumerics false
+    // and describeBackend skips the NaN/Inf cases; they are run here on the adapter at hand
+    for (const c of valueCases.filter((v) => v.strict === true)) {
+      it(`${c.name} (NaN/Inf semantics of this adapter)`, async ({ skip }) => {
+        const b = await backend(skip)
+        await c.run({ backend: b, tolerance: tolerancesFor(b) })
+      })
+    }
 
     it('sums 0..9999 in float32 to 49995000 (a tree, not a running sum)', async ({ skip }) => {
       const b = await backend(skip)
