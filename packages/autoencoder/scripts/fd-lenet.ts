@@ -1,5 +1,7 @@
 // FD-LeNet of decoder samples against real digits with @gen/cnn's shipped LeNet-5, and the
-// classes LeNet assigns to the samples (to see that all ten digits are present).
+// classes LeNet assigns to the samples (to see that all ten digits are present). The callers
+// pass decoder means E[x|z] (pixels in [0, 1]) and as many grey-level test digits (pixel / 255);
+// weights/README.md says why that protocol.
 import {
   extractFeatures,
   frechetDistance,
