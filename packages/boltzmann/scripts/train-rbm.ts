@@ -31,6 +31,9 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '10' },
     'batch-size': { type: 'string', default: '100' },
     'learning-rate': { type: 'string', default: '0.01' },
+    // linear decay from --learning-rate to this over the run's steps (default: constant)
+    'final-learning-rate': { type: 'string' },
+    'weight-decay': { type: 'string', default: '0' },
     momentum: { type: 'string', default: '0' },
     chains: { type: 'string', default: '100' },
     'train-count': { type: 'string', default: '60000' },
@@ -46,6 +49,9 @@ const numHidden = Number(values.hidden)
 const epochs = Number(values.epochs)
 const batchSize = Number(values['batch-size'])
 const learningRate = Number(values['learning-rate'])
+const finalLearningRate =
+  values['final-learning-rate'] === undefined ? undefined : Number(values['final-learning-rate'])
+const weightDecay = Number(values['weight-decay'])
 const momentum = Number(values.momentum)
 const numChains = Number(values.chains)
 const trainCount = Number(values['train-count'])
@@ -67,7 +73,9 @@ const settings = {
   epochs,
   batchSize,
   learningRate,
+  finalLearningRate: finalLearningRate ?? learningRate,
   momentum,
+  weightDecay,
   trainCount,
   seed,
   initScale: 0.01,
@@ -97,8 +105,12 @@ const result = trainRbm(initial, data, {
   method,
   numEpochs: epochs,
   batchSize,
-  learningRate,
+  learningRate:
+    finalLearningRate === undefined
+      ? learningRate
+      : { kind: 'linear', initial: learningRate, final: finalLearningRate },
   momentum,
+  weightDecay,
   numChains,
   key: key(seed + 1),
   monitorSize: 0,

@@ -71,6 +71,7 @@ export {
   type InitRbmOptions,
   type RbmSamplingOptions,
   type RbmGradientEstimate,
+  type RbmBackendOptions,
 } from './rbm'
 
 // Annealed importance sampling and likelihoods (src/ais).

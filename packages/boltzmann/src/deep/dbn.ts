@@ -10,9 +10,10 @@
 // variational bound (Hinton et al. 2006, eq. 11; Salakhutdinov & Murray 2008, §4.2) is
 //
 //   ln p(v) ≥ E_q[ln p(v | h_1) + … + ln p_top(h_{L−1})] + H(q) = ln p(v) − KL(q ‖ p(· | v)).
-import { checkOptions, fold, InvalidArgumentError, type Key } from '@gen/core-tensor'
+import { checkOptions, fold, InvalidArgumentError, type BackendV1, type Key } from '@gen/core-tensor'
 
 import { checkPositiveInteger, lowestBit, softplus } from '../internal/numeric'
+import { productBackend } from '../internal/products'
 import { initRbm, MAX_RBM_ENUMERATED_UNITS, rbmLogPartition, type Rbm } from '../rbm'
 import {
   bernoulliDraw,
@@ -249,7 +250,7 @@ export function trainDbn(
     }
     layers.push(rbm)
     if (l + 1 < L) {
-      const p = hiddenProbabilitiesAt(rbm, input, rows)
+      const p = hiddenProbabilitiesAt(rbm, input, rows, 1, productBackend(perLayer[l].backend))
       input = propagate === 'samples' ? bernoulliDraw(p, fold(layerKey, 2)) : p
       rows = p.length / rbm.numHidden
     }
@@ -274,6 +275,8 @@ export interface DbnSampleOptions {
   readonly numSteps?: number
   /** Optional data rows [C, V]: the top chain starts from their up-pass instead of Bernoulli(½) noise. */
   readonly start?: ArrayLike<number>
+  /** Backend of the products (default core-tensor's `cpu`; `reference` for float64). */
+  readonly backend?: BackendV1
 }
 
 /**
@@ -299,6 +302,7 @@ export function dbnSample(
   checkDbn(op, dbn)
   const numSteps = options.numSteps ?? 1000
   checkPositiveInteger(op, 'numSteps', numSteps)
+  const backend = productBackend(options.backend)
   const L = dbn.layers.length
   const top = dbn.layers[L - 1]
   let x: Float64Array
@@ -306,7 +310,7 @@ export function dbnSample(
   if (options.start !== undefined) {
     C = checkRows(op, 'start', options.start, { width: dbn.layers[0].numVisible })
     let up: ArrayLike<number> = options.start
-    for (let l = 0; l < L - 1; l++) up = hiddenProbabilitiesAt(dbn.layers[l], up, C)
+    for (let l = 0; l < L - 1; l++) up = hiddenProbabilitiesAt(dbn.layers[l], up, C, 1, backend)
     x = bernoulliDraw(up, fold(options.key, 0))
   } else {
     C = options.numSamples ?? 1
@@ -316,13 +320,13 @@ export function dbnSample(
   const chainKey = fold(options.key, 1)
   let probabilities: Float64Array = new Float64Array(0)
   for (let t = 0; t < numSteps; t++) {
-    const h = bernoulliDraw(hiddenProbabilitiesAt(top, x, C), fold(chainKey, 2 * t))
-    probabilities = visibleProbabilitiesAt(top, h, C)
+    const h = bernoulliDraw(hiddenProbabilitiesAt(top, x, C, 1, backend), fold(chainKey, 2 * t))
+    probabilities = visibleProbabilitiesAt(top, h, C, 1, backend)
     x = bernoulliDraw(probabilities, fold(chainKey, 2 * t + 1))
   }
   // x is now a draw of h_{L−1} (of v when L = 1); go down through the directed layers
   for (let l = L - 2; l >= 0; l--) {
-    probabilities = visibleProbabilitiesAt(dbn.layers[l], x, C)
+    probabilities = visibleProbabilitiesAt(dbn.layers[l], x, C, 1, backend)
     x = bernoulliDraw(probabilities, fold(options.key, 2 + l))
   }
   return { visible: x, probabilities }

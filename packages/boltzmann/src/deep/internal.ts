@@ -1,19 +1,35 @@
 // Inner loops shared by the deep/ modules: layer fields of a Bernoulli RBM at an inverse
 // temperature β, Bernoulli draws and the sufficient statistics of a phase. Shapes as in rbm.ts:
 // W [V, H] row-major, v rows [B, V], h rows [B, H].
-import { InvalidArgumentError, uniformFloats, type Key } from '@gen/core-tensor'
+import { InvalidArgumentError, uniformFloats, type BackendV1, type Key } from '@gen/core-tensor'
 
 import { sigmoid } from '../internal/numeric'
+import { weightProducts } from '../internal/products'
 import type { Rbm, RbmGradient } from '../rbm'
 
-/** out[r, j] = σ(β (c_j + Σ_i v_ri W_ij)) for rows [0, rows). */
+/**
+ * out[r, j] = σ(β (c_j + Σ_i v_ri W_ij)) for rows [0, rows): the product on `backend` when one
+ * is given (core-tensor matmul), else in float64 loops.
+ */
+// eslint-disable-next-line max-params -- an inner loop's positional arguments, shared by PT, DBN and inpainting
 export function hiddenProbabilitiesAt(
   rbm: Rbm,
   visible: ArrayLike<number>,
   rows: number,
   beta = 1,
+  backend?: BackendV1,
 ): Float64Array {
   const { numVisible: V, numHidden: H, weights, hiddenBias } = rbm
+  if (backend !== undefined) {
+    const products = weightProducts(weights, rbm, backend)
+    const field = products.right(visible, rows)
+    products.dispose()
+    const p = new Float64Array(rows * H)
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < H; j++) p[r * H + j] = sigmoid(beta * (hiddenBias[j] + field[r * H + j]))
+    }
+    return p
+  }
   const out = new Float64Array(rows * H)
   const field = new Float64Array(H)
   for (let r = 0; r < rows; r++) {
@@ -29,14 +45,26 @@ export function hiddenProbabilitiesAt(
   return out
 }
 
-/** out[r, i] = σ(β (b_i + Σ_j W_ij h_rj)) for rows [0, rows). */
+/** out[r, i] = σ(β (b_i + Σ_j W_ij h_rj)) for rows [0, rows), on `backend` as {@link hiddenProbabilitiesAt}. */
+// eslint-disable-next-line max-params -- as hiddenProbabilitiesAt
 export function visibleProbabilitiesAt(
   rbm: Rbm,
   hidden: ArrayLike<number>,
   rows: number,
   beta = 1,
+  backend?: BackendV1,
 ): Float64Array {
   const { numVisible: V, numHidden: H, weights, visibleBias } = rbm
+  if (backend !== undefined) {
+    const products = weightProducts(weights, rbm, backend)
+    const field = products.left(hidden, rows)
+    products.dispose()
+    const p = new Float64Array(rows * V)
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < V; i++) p[r * V + i] = sigmoid(beta * (visibleBias[i] + field[r * V + i]))
+    }
+    return p
+  }
   const out = new Float64Array(rows * V)
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < V; i++) {

@@ -165,7 +165,9 @@ export interface TrainRbmResult {
  *
  * The sparsity penalty keeps a running mean q ← ρ q + (1 − ρ) mean_b p(h | v_b) of the data
  * phase's hidden probabilities (q starts at the first batch's mean), see {@link rbmSparsityGradient}.
- * PCD chains start from Bernoulli draws of the data's pixel means.
+ * PCD chains start from Bernoulli draws of the data's pixel means. The CD and PCD products (vW, hWᵀ,
+ * vᵀp) run on `options.backend` (core-tensor's cpu matmul by default); the run updates its own
+ * copy of the parameters in place, which `onEpoch` receives as its second argument.
  *
  * @param rbm - the initial RBM (not modified)
  * @param data - training rows [N, V] in [0, 1] (binary for a likelihood; probabilities are allowed)
