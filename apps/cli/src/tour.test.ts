@@ -17,6 +17,7 @@ describe('gen tour', () => {
       'The Ising model',
       'Hopfield networks',
       'Convolutional networks',
+      'Boltzmann machines',
       'Generative models',
     ])
       expect(html).toContain(title)
@@ -27,7 +28,7 @@ describe('gen tour', () => {
     expect(html.match(/data:image\/png;base64,/g)?.length ?? 0).toBeGreaterThanOrEqual(4)
     expect(html).not.toMatch(/(src|href)="https?:/)
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([])
-  }, 120_000)
+  }, 240_000)
 
   it("--json prints one object with every section's measured numbers", async () => {
     const out = mkdtempSync(join(tmpdir(), 'gen-tour-'))
@@ -55,6 +56,17 @@ describe('gen tour', () => {
     expect(generators.fd_lenet_real_training_digits).toBeLessThan(generators.fd_lenet_dcgan)
     expect(generators.class_entropy_real_training_digits).toBeGreaterThan(2.25)
     expect(generators.vae_test_elbo_500).toBeGreaterThan(-110)
+    // the RBM and DBN samples sit in the same table, further from real digits than real digits
+    expect(generators.fd_lenet_rbm_784_500).toBeGreaterThan(generators.fd_lenet_real_training_digits)
+    expect(generators.fd_lenet_dbn_784_500_200).toBeGreaterThan(generators.fd_lenet_real_training_digits)
+    const { boltzmann } = result.sections
+    expect(boltzmann.encoder_patterns_solved).toBe(4)
+    // nats per binary 784-pixel image: below 0, above the uniform model's −784 ln 2 = −543.4
+    for (const nats of [boltzmann.rbm_test_log_likelihood, boltzmann.dbn_test_lower_bound]) {
+      expect(nats).toBeLessThan(0)
+      expect(nats).toBeGreaterThan(-784 * Math.LN2)
+    }
+    expect(boltzmann.rbm_ais_ess).toBeGreaterThanOrEqual(1)
     // exact enumeration of the 4x4 torus at T = 2 (Kaufman / DOS): e = −1.755380288777
     expect(ising.e_4x4_T2_exact).toBeCloseTo(-1.755380288777, 9)
     // Wolff's estimate sits within a few of its own error bars of the exact value
@@ -66,5 +78,5 @@ describe('gen tour', () => {
     expect(hopfield.glyph_recall_overlap_pseudo_inverse).toBe(1)
     expect(hopfield.glyph_recall_overlap_hebbian).toBeLessThan(0.9)
     for (const section of Object.values(result.sections)) expect(section.seconds).toBeGreaterThanOrEqual(0)
-  }, 120_000)
+  }, 240_000)
 })

@@ -9,7 +9,8 @@ import { prepareOutputDir, writeFileAtomic } from './output.ts'
 import { hopfieldSection } from './tour/hopfield-section.ts'
 import { isingSection } from './tour/ising-section.ts'
 import { cnnSection } from './tour/cnn-section.ts'
-import { generatorsSection } from './tour/generators-section.ts'
+import { boltzmannSection, type GeneratorSamples } from './tour/boltzmann-section.ts'
+import { generatorsSection, SCORED_SAMPLES } from './tour/generators-section.ts'
 import { mnistSection } from './tour/mnist-section.ts'
 import type { TourSection } from './tour/section.ts'
 import type { TourSize } from './tour/sizes.ts'
@@ -60,8 +61,19 @@ export async function runTour(options: TourOptions): Promise<string> {
   await timed('ising', () => isingSection(options.size, fold(root, 1), log))
   await timed('hopfield', () => hopfieldSection(options.size, fold(root, 2), mnist?.train ?? null, log))
   if (mnist !== null) await timed('cnn', () => cnnSection(options.size, mnist.test, log))
+  let others: GeneratorSamples[] = []
   if (mnist !== null)
-    await timed('generators', () => generatorsSection(options.size, fold(root, 3), mnist, log))
+    await timed('boltzmann', async () => {
+      const section = await boltzmannSection(options.size, fold(root, 4), {
+        mnist,
+        scored: SCORED_SAMPLES[options.size],
+        log,
+      })
+      others = section.samples
+      return section
+    })
+  if (mnist !== null)
+    await timed('generators', () => generatorsSection(options.size, fold(root, 3), mnist, { log, others }))
 
   const seconds = (Date.now() - started) / 1000
   const html = renderReport({

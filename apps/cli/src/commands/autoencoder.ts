@@ -482,11 +482,13 @@ export function addAutoencoderCommands(program: Command): void {
       group.command('train').description(`train a dense ${NAMES[family]} with checkpoints and --resume`),
       `out/${family}-train`,
     )
-      .option(
-        '--hidden <widths>',
-        'hidden widths of the encoder, comma-separated (the decoder mirrors them)',
-        widths('--hidden'),
-        [200],
+      .addOption(
+        new Option(
+          '--hidden <widths>',
+          'hidden widths of the encoder, comma-separated (the decoder mirrors them)',
+        )
+          .argParser(widths('--hidden'))
+          .default([200], '200'),
       )
       .option('--latent <n>', 'code size', positiveInt('--latent'), family === 'vae' ? 20 : 32)
       .option('--count <n>', 'training images (of 60000)', positiveInt('--count'), 10000)

@@ -25,7 +25,7 @@ import {
 import { fold, key } from '@gen/core-tensor'
 import { loadMnist } from '@gen/datasets/node'
 import { encodePng, linePlot, toImage, upscale } from '@gen/viz'
-import { InvalidArgumentError, type Command } from 'commander'
+import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
 import { finishCommand, startCommand } from '../command-output.ts'
 import { positiveInt, positiveNumber, withCommonOptions, type CommonOptions } from '../common-options.ts'
@@ -402,7 +402,11 @@ export function addDbnCommands(program: Command): void {
       .description('greedy layer-wise training on the shipped RBM, samples and a lower bound on ln p(v)'),
     'out/dbn-train',
   )
-    .option('--layers <sizes>', 'unit counts from the pixels up', layerSizes, [784, 500, 200])
+    .addOption(
+      new Option('--layers <sizes>', 'unit counts from the pixels up')
+        .argParser(layerSizes)
+        .default([784, 500, 200], '784,500,200'),
+    )
     .option('--from-scratch', 'train the first layer too (default: the shipped 784-500 RBM)')
     .option('--count <n>', 'training images (of 60000)', positiveInt('--count'), 5000)
     .option('--epochs <n>', 'epochs per layer', positiveInt('--epochs'), 2)

@@ -16,12 +16,13 @@ import type { LabeledImages } from '@gen/datasets'
 import { sampleImages as ganSamples } from '@gen/gan'
 import { dcganWeightsPath, readGanCheckpoint } from '@gen/gan/node'
 import { imageGrid, type ReportSection } from '@gen/viz'
+import type { GeneratorSamples } from './boltzmann-section.ts'
 import type { TourSection } from './section.ts'
 import type { TourSize } from './sizes.ts'
 
 // every generator is scored on this many samples against as many real test digits: FD falls
 // like 1/N (see @gen/cnn), so only equal sizes compare
-const SETTINGS = { quick: { scored: 1000 }, default: { scored: 2000 }, full: { scored: 10000 } } as const
+export const SCORED_SAMPLES = { quick: 1000, default: 2000, full: 10000 } as const
 const mean = 0.1307
 const std = 0.3081
 
@@ -55,15 +56,18 @@ function classHistogram(config: SequentialConfig, params: SequentialParams, imag
  * @param size - how many samples to score
  * @param root - key the section draws from
  * @param mnist - the MNIST splits (real digits for the baseline and reconstructions)
- * @param log - where progress lines go
+ * @param options - `log`, where progress lines go, and `others`: samples of generators that
+ *   earlier sections made (the RBM and DBN), each {@link SCORED_SAMPLES}[size] images in
+ *   [0, 1], scored in the same table
  */
 export async function generatorsSection(
   size: TourSize,
   root: Key,
   mnist: { train: LabeledImages; test: LabeledImages },
-  log: (line: string) => void,
+  options: { log: (line: string) => void; others?: readonly GeneratorSamples[] },
 ): Promise<TourSection> {
-  const n = SETTINGS[size].scored
+  const { log, others = [] } = options
+  const n = SCORED_SAMPLES[size]
   const lenet = await readLenet(lenet5WeightsPath())
   const realPixels = (set: LabeledImages, offset: number) =>
     Float32Array.from(set.images.subarray(offset * 784, (offset + n) * 784), (v) => v / 255)
@@ -106,6 +110,11 @@ export async function generatorsSection(
   score('Real training digits', lenetInput(realPixels(mnist.train, 0), n), 'MNIST train')
   score('VAE 784-400-20', lenetInput(vaePixels, n), 'shipped weights')
   score('DCGAN', lenetInput(ganDrawn.data, n), 'shipped weights')
+  for (const other of others) {
+    if (other.pixels.length !== n * 784)
+      throw new Error(`${other.name}: the table scores ${n} samples, got ${other.pixels.length / 784}`)
+    score(other.name, lenetInput(other.pixels, n), other.source)
+  }
   metrics.vae_test_elbo_500 = elbo
 
   const tile = (pixels: ArrayLike<number>, count: number) => ({
@@ -119,11 +128,11 @@ export async function generatorsSection(
   for (let k = 0; k < 10; k++) pairs.push(...rebuilt.subarray(k * 784, (k + 1) * 784))
 
   const report: ReportSection = {
-    title: 'Generative models: VAE and GAN samples, scored alike',
+    title: 'Generative models: VAE and GAN samples, every generator scored alike',
     blocks: [
       {
         kind: 'text',
-        text: `Both generators are loaded from the weights their packages' own training commands produced (packages/autoencoder/weights and packages/gan/weights, each with its command, seed and log). Every row of the table is scored on ${n} images against the first ${n} MNIST test digits with the shipped LeNet-5: FD-LeNet (the Fréchet distance of its penultimate features, lower is better; it falls like 1/N, so only equal sizes compare), the classifier score (Inception-score analogue, at most 10) and the entropy of the predicted-class histogram (ln 10 = 2.303 when every digit is equally common).`,
+        text: `The VAE and the DCGAN are loaded from the weights their packages' own training commands produced (packages/autoencoder/weights and packages/gan/weights, each with its command, seed and log)${others.length > 0 ? `; the ${others.map((o) => o.name).join(' and ')} rows are the samples of the Boltzmann section above` : ''}. Every row of the table is scored on ${n} images against the first ${n} MNIST test digits with the shipped LeNet-5: FD-LeNet (the Fréchet distance of its penultimate features, lower is better; it falls like 1/N, so only equal sizes compare), the classifier score (Inception-score analogue, at most 10) and the entropy of the predicted-class histogram (ln 10 = 2.303 when every digit is equally common).`,
       },
       {
         kind: 'table',
