@@ -34,6 +34,12 @@ describe('gen vae', () => {
       expect(e.test_kl).toBeGreaterThan(0)
       expect(e.test_elbo).toBeCloseTo(e.test_rec - e.test_kl, 6)
     }
+    const sidecar = JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8')) as Record<string, unknown>
+    expect(sidecar).toMatchObject({
+      kind: 'gen-autoencoder',
+      config: { kind: 'vae', latentDim: 20 },
+      epochs: 2,
+    })
     expect(sheetSize(join(out, 'samples.png'))).toEqual(grid(10, 7))
     expect(sheetSize(join(out, 'reconstructions.png'))).toEqual(grid(10, 2))
   }, 120_000)

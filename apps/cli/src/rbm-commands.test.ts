@@ -30,6 +30,12 @@ describe('gen rbm', () => {
     // from the base-rate start (about −200 nats) a 784-20 RBM learns: PL and the error improve
     expect(epochs[4].pseudo_likelihood).toBeGreaterThan(epochs[0].pseudo_likelihood)
     expect(epochs[4].reconstruction_error).toBeLessThan(epochs[0].reconstruction_error)
+    const sidecar = JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8')) as Record<string, unknown>
+    expect(sidecar).toMatchObject({
+      kind: 'gen-boltzmann-rbm',
+      config: { numVisible: 784, numHidden: 20 },
+      epochs: 5,
+    })
     const { rbm } = readRbm(join(out, 'weights.safetensors'))
     expect([rbm.numVisible, rbm.numHidden]).toEqual([784, 20])
     const filters = decodePng(readFileSync(join(out, 'filters.png')))

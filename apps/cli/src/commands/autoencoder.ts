@@ -222,6 +222,11 @@ async function train(family: Family, flags: TrainFlags): Promise<void> {
     'weights.safetensors',
     encodeCheckpoint(result.checkpoint, { includeOptimizer: false, metadata: { settings } }),
   )
+  // the JSON sidecar: what the weights are and how they were made (also in their metadata)
+  run.write(
+    'weights.json',
+    `${JSON.stringify({ kind: 'gen-autoencoder', config, epochs: flags.epochs, settings: JSON.parse(settings) as unknown }, null, 2)}\n`,
+  )
   writePictures(run, { config, params: result.params }, testData, fold(root, 2))
   const last = rows.at(-1)
   finishCommand(

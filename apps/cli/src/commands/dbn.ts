@@ -206,6 +206,11 @@ async function dbnTrain(flags: DbnTrainFlags): Promise<void> {
     write(l, done[l])
   }
   progress.finish()
+  // the JSON sidecar: the stack of layer files and how they were made
+  run.write(
+    'dbn.json',
+    `${JSON.stringify({ kind: 'gen-boltzmann-dbn', layers: sizes, files: done.map((_, l) => layerFile(l)), firstLayer: shipped || (pretrainedFirst && flags.resume) ? 'shipped' : 'trained', settings: JSON.parse(settings) as unknown }, null, 2)}\n`,
+  )
   const dbn = createDbn(done)
   const sampled = dbnSample(dbn, {
     key: fold(root, 1),

@@ -220,6 +220,11 @@ async function train(flags: TrainFlags): Promise<void> {
     'weights.safetensors',
     encodeGanCheckpoint(result.checkpoint, { includeTraining: false, metadata: { settings } }),
   )
+  // the JSON sidecar: what the weights are and how they were made (also in their metadata)
+  run.write(
+    'weights.json',
+    `${JSON.stringify({ kind: 'gen-gan', config, steps: flags.steps, settings: JSON.parse(settings) as unknown }, null, 2)}\n`,
+  )
   const file = {
     config,
     generator: result.params.generator,

@@ -238,6 +238,11 @@ async function rbmTrain(flags: RbmTrainFlags): Promise<void> {
       metadata: { epochs: String(flags.epochs), settings: JSON.stringify(settings) },
     }),
   )
+  // the JSON sidecar: what the weights are and how they were made (also in their metadata)
+  run.write(
+    'weights.json',
+    `${JSON.stringify({ kind: 'gen-boltzmann-rbm', config: { numVisible: 784, numHidden: flags.hidden }, epochs: flags.epochs, settings }, null, 2)}\n`,
+  )
   run.write(
     'filters.png',
     encodePng(
