@@ -9,7 +9,7 @@ import type { DType } from '../dtype'
 import { InvalidArgumentError, ShapeError } from '../errors'
 import { constantP } from '../primitives'
 import type { NestedArray, Tensor } from '../tensor'
-import { checkTensor, fmtShape } from './internal'
+import { checkElementCount, checkTensor, fmtShape } from './internal'
 
 /** Where and as what a new tensor is created. */
 export interface CreationOptions {
@@ -27,6 +27,7 @@ function checkShape(op: string, shape: readonly number[]): void {
       `must be a list of integers >= 0, got ${JSON.stringify(shape)}`,
     )
   }
+  checkElementCount(op, 'shape', shape)
 }
 
 function checkDType(op: string, dtype: unknown): void {
@@ -157,9 +158,14 @@ export function fromArray(
  * ```
  */
 export function full(shape: readonly number[], value: number, options: CreationOptions = {}): Tensor {
-  checkShape('full', shape)
+  return fullAs('full', shape, value, options)
+}
+
+/** {@link full}, validating under the public name `op` (zeros and ones report as themselves). */
+function fullAs(op: string, shape: readonly number[], value: number, options: CreationOptions): Tensor {
+  checkShape(op, shape)
   const dtype = options.dtype ?? 'float32'
-  checkDType('full', dtype)
+  checkDType(op, dtype)
   const values = new Float64Array(sizeOf(shape)).fill(value)
   return constantP(options.backend ?? cpu, values, shape, dtype)
 }
@@ -176,7 +182,7 @@ export function full(shape: readonly number[], value: number, options: CreationO
  * ```
  */
 export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 0, options)
+  return fullAs('zeros', shape, 0, options)
 }
 
 /**
@@ -191,7 +197,7 @@ export function zeros(shape: readonly number[], options: CreationOptions = {}): 
  * ```
  */
 export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 1, options)
+  return fullAs('ones', shape, 1, options)
 }
 
 /**
@@ -248,6 +254,7 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
     throw new InvalidArgumentError('arange', 'start', `and stop must be finite, got ${from} and ${to}`)
   }
   const n = Math.max(0, Math.ceil((to - from) / step))
+  checkElementCount('arange', 'stop', [n])
   const values = new Float64Array(n)
   for (let i = 0; i < n; i++) values[i] = from + i * step
   const dtype = options.dtype ?? 'float32'
@@ -273,6 +280,7 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
 export function linspace(start: number, stop: number, num: number, options: CreationOptions = {}): Tensor {
   if (!Number.isInteger(num) || num < 0)
     throw new InvalidArgumentError('linspace', 'num', `must be an integer >= 0, got ${num}`)
+  checkElementCount('linspace', 'num', [num])
   const values = new Float64Array(num)
   const step = num > 1 ? (stop - start) / (num - 1) : 0
   for (let i = 0; i < num; i++) values[i] = start + i * step

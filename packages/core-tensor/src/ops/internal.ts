@@ -11,6 +11,27 @@ import { Tensor } from '../tensor'
 /** A tensor or a plain number (promoted to a scalar tensor on the other operand's backend). */
 export type TensorLike = Tensor | number
 
+/**
+ * The most elements one tensor may hold, 2^31 − 1: kernels address elements with int32
+ * offsets (and a bigger float32 buffer would not fit in memory on the machines gen targets).
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1
+
+/**
+ * Throws InvalidArgumentError unless `count` (the elements of `shape`, or given) is at most
+ * {@link MAX_ELEMENTS}, so that a huge size is refused by name before any allocation.
+ */
+export function checkElementCount(op: string, arg: string, shape: readonly number[], count?: number): void {
+  const n = count ?? shape.reduce((a, b) => a * b, 1)
+  if (n > MAX_ELEMENTS) {
+    throw new InvalidArgumentError(
+      op,
+      arg,
+      `must give at most 2^31 - 1 = ${MAX_ELEMENTS} elements, got ${fmtShape(shape)} = ${n} elements`,
+    )
+  }
+}
+
 /** `[2,3]`, the way error messages print shapes. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`

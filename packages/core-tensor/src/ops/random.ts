@@ -11,7 +11,7 @@ import { fold, type Key } from '../random/key'
 import { normalFloats, randomIntegers, uniformFloats } from '../random/distributions'
 import { Tensor } from '../tensor'
 import { fromArray } from './creation'
-import { checkTensor, fmtShape } from './internal'
+import { checkElementCount, checkTensor, fmtShape } from './internal'
 
 /** Options shared by the random tensor constructors. */
 export interface RandomTensorOptions {
@@ -27,6 +27,7 @@ function checkShape(op: string, shape: unknown): asserts shape is readonly numbe
       `must be an array of integers >= 0, got ${JSON.stringify(shape)}`,
     )
   }
+  checkElementCount(op, 'shape', shape as readonly number[])
 }
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1)

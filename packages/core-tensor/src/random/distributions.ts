@@ -8,6 +8,10 @@ function checkCount(op: string, count: number): void {
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new InvalidArgumentError(op, 'count', `must be a non-negative integer, got ${count}`)
   }
+  // float64 draws take two words per value: keep both within one typed array's reach
+  if (count > 2 ** 30) {
+    throw new InvalidArgumentError(op, 'count', `must be at most 2^30 = ${2 ** 30} per call, got ${count}`)
+  }
 }
 
 /**
