@@ -170,6 +170,7 @@ describe('MNIST models, 50 Adam steps: gpu modes against cpu', () => {
           if (typeof backend === 'string') {
             if (required) throw new Error(`gpu:${mode} must be available (GEN_GPU_REQUIRED=1): ${backend}`)
             skip(`gpu:${mode} unavailable: ${backend}`)
+            return
           }
           const before = memoryStats(backend)
           const want = await reference
