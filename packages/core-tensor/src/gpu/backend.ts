@@ -56,7 +56,7 @@ import {
   whereSource,
 } from './kernels'
 import { type Layout, coalesce, isFlat, layoutOf, packView } from './layout'
-import { setupNodeWebGpu } from './node-setup'
+import { describeAdapter, isSoftwareAdapter, setupNodeWebGpu } from './node-setup'
 
 /** The gpu.js modes this backend runs in. */
 export type GpuMode = 'webgpu' | 'webasm'
@@ -695,7 +695,6 @@ async function webGpuAdapter(): Promise<{ adapter: string; software: boolean }> 
     const setup = await setupNodeWebGpu()
     return { adapter: setup.adapter, software: setup.software }
   }
-  const { describeAdapter, isSoftwareAdapter } = await import('./node-setup')
   const gpu = nav.gpu as { requestAdapter(): Promise<Parameters<typeof describeAdapter>[0] | null> }
   const adapter = await gpu.requestAdapter()
   if (adapter === null)
