@@ -107,6 +107,14 @@ describe('LeNet-5', () => {
       /lenet5Config: inputSize must be 28 or 32, got 30/,
     )
     expect(() => lenet5Config({ numClasses: 1 })).toThrow(/numClasses must be an integer >= 2/)
+    // a missing options object or key is reported by initSequential, not by a TypeError or `fold`
+    const init = initSequential as (config: unknown, options?: unknown) => unknown
+    expect(() => init(lenet5Config())).toThrow(
+      'initSequential: options must be an options object, got undefined',
+    )
+    expect(() => init(lenet5Config(), { key: 0 })).toThrow(
+      'initSequential: key must be a Key made by key(seed), got 0',
+    )
   })
 })
 

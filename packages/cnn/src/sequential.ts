@@ -7,6 +7,8 @@ import {
   add,
   avgPool2d,
   type BackendV1,
+  checkKey,
+  checkOptions,
   cpu,
   fold,
   InvalidArgumentError,
@@ -612,6 +614,8 @@ function keyOf(root: Key, name: string): Key {
  * ```
  */
 export function initSequential(config: SequentialConfig, options: InitOptions): SequentialParams {
+  checkOptions('initSequential', options)
+  checkKey('initSequential', options.key)
   const backend = options.backend ?? cpu
   const params: Record<string, { weight: Tensor; bias?: Tensor }> = {}
   for (const slot of parameterSlots(config)) {

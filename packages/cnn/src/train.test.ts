@@ -141,6 +141,14 @@ describe('trainClassifier', () => {
     await expect(
       trainClassifier({ config: tiny, data, epochs: 1, batchSize: 8, key: key(0), resume: weightsOnly }),
     ).rejects.toThrow(/resume must hold the optimizer state/)
+    // a missing key is reported by trainClassifier, not by the first `split` of the epoch loop
+    const untyped = trainClassifier as (options: unknown) => Promise<unknown>
+    await expect(untyped({ config: tiny, params, data, epochs: 1, batchSize: 8 })).rejects.toThrow(
+      'trainClassifier: key must be a Key made by key(seed), got undefined',
+    )
+    await expect(untyped(undefined)).rejects.toThrow(
+      'trainClassifier: options must be an options object, got undefined',
+    )
   })
 })
 

@@ -5,6 +5,8 @@
  */
 import {
   argmax,
+  checkKey,
+  checkOptions,
   dispose,
   equal,
   fold,
@@ -314,7 +316,9 @@ function augmentBatch(
  */
 export async function trainClassifier(options: TrainOptions): Promise<TrainResult> {
   const op = 'trainClassifier'
+  checkOptions(op, options)
   const { config, data, evalData, epochs, key, onProgress, onCheckpoint, resume } = options
+  checkKey(op, key)
   validateSequentialConfig(config)
   const n = checkDataset(op, 'data', data)
   if (evalData !== undefined) checkDataset(op, 'evalData', evalData)

@@ -23,6 +23,7 @@ export {
   key,
   split,
   fold,
+  checkKey,
   randomBits,
   uniformFloats,
   normalFloats,

@@ -18,18 +18,32 @@ const STREAM = 0
 const SPLIT = 1
 const FOLD = 2
 
-function checkKey(op: string, value: Key): void {
+/**
+ * Throws InvalidArgumentError unless `value` is a {@link Key} (from `key(seed)`, `split` or
+ * `fold`), naming the function and the argument: models call it at their boundary so that a
+ * missing key is reported there, not by the first `split` deep inside.
+ *
+ * @param op - the public function's name
+ * @param value - what the caller passed
+ * @param argument - the argument's name (default `key`)
+ * @example
+ * ```ts
+ * checkKey('trainClassifier', options.key) // trainClassifier: key must be a Key made by key(seed), got undefined
+ * ```
+ */
+export function checkKey(op: string, value: unknown, argument = 'key'): asserts value is Key {
+  const k = value as Key
   if (
     typeof value !== 'object' ||
     value === null ||
-    !Number.isInteger(value.k0) ||
-    !Number.isInteger(value.k1) ||
-    value.k0 < 0 ||
-    value.k1 < 0 ||
-    value.k0 > 0xffffffff ||
-    value.k1 > 0xffffffff
+    !Number.isInteger(k.k0) ||
+    !Number.isInteger(k.k1) ||
+    k.k0 < 0 ||
+    k.k1 < 0 ||
+    k.k0 > 0xffffffff ||
+    k.k1 > 0xffffffff
   ) {
-    throw new InvalidArgumentError(op, 'key', `must be a Key made by key(seed), got ${JSON.stringify(value)}`)
+    throw new InvalidArgumentError(op, argument, `must be a Key made by key(seed), got ${JSON.stringify(value)}`)
   }
 }
 
