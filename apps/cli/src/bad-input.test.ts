@@ -97,6 +97,10 @@ describe('gen: bad input', () => {
     ],
     [['dae', 'train', '--noise', '-1'], /--noise must be a non-negative number, got -1/],
     [
+      ['dae', 'train', '--noise', '1.5'],
+      /--noise must be a probability in \[0, 1\] for --noise-type masking, got 1.5/,
+    ],
+    [
       ['dae', 'train', '--noise-type', 'blur'],
       /--noise-type.*blur.*Allowed choices are masking, gaussian, saltPepper/,
     ],

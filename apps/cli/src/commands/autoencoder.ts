@@ -137,6 +137,10 @@ async function train(family: Family, flags: TrainFlags): Promise<void> {
   atMost('--count', flags.count, 60000, 'MNIST training images')
   atMost('--test-count', flags.testCount, 10000, 'MNIST test images')
   atMost('--latent', flags.latent, 1024, 'dimensions')
+  if (family === 'dae' && flags.noiseType !== 'gaussian' && (flags.noise ?? 0) > 1)
+    throw new CliError(
+      `--noise must be a probability in [0, 1] for --noise-type ${flags.noiseType}, got ${flags.noise}`,
+    )
   const config = configOf(family, flags)
   const settings = JSON.stringify({
     count: flags.count,
