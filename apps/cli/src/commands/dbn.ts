@@ -426,7 +426,7 @@ export function addDbnCommands(program: Command): void {
       '--ais-temperatures <k>',
       'points of the linear AIS schedule',
       positiveInt('--ais-temperatures'),
-      1000,
+      2000,
     )
     .option('--resume', 'continue from the layer files in --out')
     .action(dbnTrain)
