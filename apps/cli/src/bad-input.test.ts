@@ -1,6 +1,6 @@
 // Bad input gives one line that names the problem, a non-zero exit, and writes nothing.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { vaeWeightsPath } from '@gen/autoencoder/node'
@@ -159,6 +159,27 @@ describe('gen: bad input', () => {
     expect(run.status).toBe(1)
     expect(run.stderr).toMatch(/gen: --out: must name a directory, got an empty string/)
     expect(readdirSync(cwd)).toEqual([])
+  })
+
+  it.each([
+    ['rbm', 'sample'],
+    ['rbm', 'train'],
+    ['rbm', 'eval'],
+    ['bm', 'encoder'],
+    ['vae', 'train'],
+    ['gan', 'sample'],
+    ['ising', 'anneal'],
+  ])('gen %s %s refuses an --out that is an existing file, before any work', (...args) => {
+    const parent = mkdtempSync(join(tmpdir(), 'gen-bad-'))
+    const file = join(parent, 'a-file')
+    writeFileSync(file, 'keep')
+    const run = gen(...args, '--out', file)
+    expect(run.status).toBe(1)
+    expect(run.stderrLines).toEqual([
+      expect.stringMatching(/^gen: --out: cannot write to .*a-file \(ENOTDIR\)$/),
+    ])
+    expect(readdirSync(parent)).toEqual(['a-file'])
+    expect(readFileSync(file, 'utf8')).toBe('keep')
   })
 
   it('refuses an output directory it cannot create, before any work', () => {

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { writeFileAtomicSync } from '@gen/core-tensor/node'
 import { CliError } from './cli-error.ts'
@@ -47,6 +47,11 @@ export function prepareOutputDir(dir: string): string {
   const absolute = resolveOutputDir(dir)
   try {
     makeDirectories(absolute)
+    // An existing file passes the W_OK check; the first write under it would then fail with
+    // ENOTDIR only after all the work.
+    if (!statSync(absolute).isDirectory()) {
+      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' })
+    }
     accessSync(absolute, constants.W_OK)
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error)
