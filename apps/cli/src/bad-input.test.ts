@@ -129,6 +129,12 @@ describe('gen: bad input', () => {
       ['bm', 'encoder', '--group', '10', '--hidden', '5'],
       /--group and --hidden: 2·group \+ hidden must be at most 22 units for exact statistics, got 25/,
     ],
+    [['gan', 'train', '--batch-size', '1'], /--batch-size must be at least 2 for a GAN, got 1/],
+    [['gan', 'train', '--lr', '1e30'], /--lr must be at most 10, got 1e30/],
+    [['bm', 'encoder', '--lr', '1e300'], /--lr must be at most 10, got 1e300/],
+    [['rbm', 'train', '--lr', '1000'], /--lr must be at most 10, got 1000/],
+    [['ae', 'train', '--lr', '50'], /--lr must be at most 10, got 50/],
+    [['dbn', 'train', '--lr', 'Infinity'], /--lr must be a positive number, got Infinity/],
     [
       ['gan', 'eval', '--weights', shippedRbmPath()],
       /--weights: .*rbm-500-mnist.safetensors is not a gen-gan checkpoint/,

@@ -42,6 +42,25 @@ export function positiveNumber(name: string) {
   }
 }
 
+/** The largest `--lr` any subcommand takes: far above every working rate, below where a single step overflows. */
+export const MAX_LEARNING_RATE = 10
+
+/**
+ * Parses a learning rate: a finite number in (0, MAX_LEARNING_RATE]. Without the upper bound
+ * `--lr 1e300` reaches the package and fails deep inside it (a non-finite weight, a picture of
+ * NaN) instead of naming the option.
+ */
+export function learningRate(name: string) {
+  const positive = positiveNumber(name)
+  return (value: string): number => {
+    const n = positive(value)
+    if (n > MAX_LEARNING_RATE) {
+      throw new InvalidArgumentError(`${name} must be at most ${MAX_LEARNING_RATE}, got ${value}`)
+    }
+    return n
+  }
+}
+
 /** Adds --backend, --seed, --out, --quiet and --json to a subcommand. */
 export function withCommonOptions(command: Command, defaultOut: string): Command {
   return command

@@ -33,7 +33,7 @@ import { scatterPlot } from '@gen/viz'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
 import { finishCommand, startCommand } from '../command-output.ts'
-import { positiveInt, positiveNumber, withCommonOptions, type CommonOptions } from '../common-options.ts'
+import { type CommonOptions, learningRate, positiveInt, withCommonOptions } from '../common-options.ts'
 import { classifyDigits, loadLenet, realPixels } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
 import { resolveOutputDir } from '../output.ts'
@@ -504,7 +504,7 @@ export function addAutoencoderCommands(program: Command): void {
       .option('--test-count <n>', 'test images scored after each epoch', positiveInt('--test-count'), 1000)
       .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 2)
       .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 100)
-      .option('--lr <rate>', 'Adam learning rate', positiveNumber('--lr'), 1e-3)
+      .option('--lr <rate>', 'Adam learning rate', learningRate('--lr'), 1e-3)
       .option('--resume', 'continue from checkpoint.safetensors in --out')
     if (family === 'vae')
       trainCommand

@@ -28,7 +28,7 @@ import { encodePng, linePlot, toImage, upscale } from '@gen/viz'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
 import { finishCommand, startCommand } from '../command-output.ts'
-import { positiveInt, positiveNumber, withCommonOptions, type CommonOptions } from '../common-options.ts'
+import { type CommonOptions, learningRate, positiveInt, withCommonOptions } from '../common-options.ts'
 import { classifyDigits, loadLenet } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
 import { resolveOutputDir } from '../output.ts'
@@ -416,7 +416,7 @@ export function addDbnCommands(program: Command): void {
     .option('--count <n>', 'training images (of 60000)', positiveInt('--count'), 5000)
     .option('--epochs <n>', 'epochs per layer', positiveInt('--epochs'), 2)
     .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 100)
-    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.05)
+    .option('--lr <rate>', 'learning rate η', learningRate('--lr'), 0.05)
     .option('--momentum <mu>', 'classical momentum μ in [0, 1)', unitInterval('--momentum'), 0.5)
     .option('--samples <n>', 'samples drawn at the end', positiveInt('--samples'), 64)
     .option('--sample-steps <n>', 'Gibbs steps in the top RBM', positiveInt('--sample-steps'), 200)
@@ -449,7 +449,7 @@ export function addDbnCommands(program: Command): void {
     .option('--group <g>', 'units per visible group (patterns)', positiveInt('--group'), 4)
     .option('--hidden <h>', 'hidden units between the groups', positiveInt('--hidden'), 2)
     .option('--epochs <n>', 'learning cycles per attempt', positiveInt('--epochs'), 1000)
-    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.5)
+    .option('--lr <rate>', 'learning rate η', learningRate('--lr'), 0.5)
     .option('--momentum <mu>', 'momentum in [0, 1)', unitInterval('--momentum'), 0.5)
     .option('--restarts <n>', 'attempts from fresh weights until solved', positiveInt('--restarts'), 6)
     .action(bmEncoder)

@@ -20,7 +20,13 @@ import { dcganWeightsPath, writeGanCheckpoint } from '@gen/gan/node'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
 import { finishCommand, startCommand } from '../command-output.ts'
-import { positiveInt, positiveNumber, withCommonOptions, type CommonOptions } from '../common-options.ts'
+import {
+  type CommonOptions,
+  learningRate,
+  positiveInt,
+  positiveNumber,
+  withCommonOptions,
+} from '../common-options.ts'
 import { classifyDigits, loadLenet, realPixels, scoreDigits } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
 import { resolveOutputDir } from '../output.ts'
@@ -104,6 +110,10 @@ type TrainFlags = CommonOptions & {
  * continues bit for bit (trainGan draws everything of step s from fold(key, s)).
  */
 async function train(flags: TrainFlags): Promise<void> {
+  // The discriminator's batch statistics need two images (trainGan refuses fewer, but only after
+  // the start-up line and --out exist).
+  if (flags.batchSize < 2)
+    throw new CliError(`--batch-size must be at least 2 for a GAN, got ${flags.batchSize}`)
   if (flags.batchSize > flags.count)
     throw new CliError(`--batch-size must be at most --count (${flags.count} images), got ${flags.batchSize}`)
   atMost('--count', flags.count, 60000, 'MNIST training images')
@@ -388,7 +398,7 @@ export function addGanCommands(program: Command): void {
     .option(
       '--lr <rate>',
       'Adam learning rate of both players (β₁ 0.5, β₂ 0.999)',
-      positiveNumber('--lr'),
+      learningRate('--lr'),
       2e-4,
     )
     .option(

@@ -32,7 +32,7 @@ import { encodePng, imageGrid } from '@gen/viz'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
 import { finishCommand, startCommand } from '../command-output.ts'
-import { positiveInt, positiveNumber, withCommonOptions, type CommonOptions } from '../common-options.ts'
+import { type CommonOptions, learningRate, positiveInt, withCommonOptions } from '../common-options.ts'
 import { classifyDigits, loadLenet } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
 import { resolveOutputDir } from '../output.ts'
@@ -494,7 +494,7 @@ export function addRbmCommands(program: Command): void {
     .option('--count <n>', 'training images (of 60000)', positiveInt('--count'), 10000)
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 3)
     .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), 100)
-    .option('--lr <rate>', 'learning rate η', positiveNumber('--lr'), 0.05)
+    .option('--lr <rate>', 'learning rate η', learningRate('--lr'), 0.05)
     .option('--momentum <mu>', 'classical momentum μ in [0, 1)', unitInterval('--momentum'), 0.5)
     .option('--weight-decay <lambda>', 'L2 weight decay λ on W', nonNegativeNumber('--weight-decay'), 0)
     .addOption(
