@@ -44,6 +44,14 @@ describe('gen vae', () => {
     expect(sheetSize(join(out, 'reconstructions.png'))).toEqual(grid(10, 2))
   }, 120_000)
 
+  it('ae train stops when log p(x | x̂) falls below twice the coin-flip −784 ln 2 (--lr 10)', async () => {
+    await expect(
+      runGen(tmp(), 'ae', 'train', '--count', '500', '--epochs', '1', '--test-count', '100', '--lr', '10'),
+    ).rejects.toThrow(
+      /^training diverged: (train|test) log p\(x \| x̂\) -[\d.e+]+ nats at step \d+, below twice the -543.4 of a coin flip per pixel; lower --lr \(got 10\)$/,
+    )
+  }, 120_000)
+
   it('train --resume after epoch 1 ends with the same weights as a straight 2-epoch run', async () => {
     const args = ['vae', 'train', '--count', '1000', '--test-count', '100', '--hidden', '50', '--quiet']
     const straight = tmp()

@@ -22,6 +22,14 @@ describe('gen gan', () => {
     expect([png.width, png.height]).toEqual([10 * 56 + 9 * 2, 10 * 56 + 9 * 2])
   }, 120_000)
 
+  it('train stops on a blown-up loss instead of reporting it (--lr 10: D loss 1.6e4 at step 2)', async () => {
+    await expect(
+      runGen(tmp(), 'gan', 'train', '--lr', '10', '--steps', '3', '--count', '64', '--eval-count', '100'),
+    ).rejects.toThrow(
+      /^training diverged: D loss -?[\d.e+]+, G loss -?[\d.e+]+ at step \d \(a working run stays within ±1000\); lower --lr \(got 10\)$/,
+    )
+  }, 120_000)
+
   it('eval: the shipped DCGAN scores between real digits and an untrained generator', async () => {
     const shipped = await runGen(tmp(), 'gan', 'eval', '--count', '300')
     const real = shipped.real as { frechetDistance: number; classifierScore: number; classEntropy: number }

@@ -36,6 +36,7 @@ import { finishCommand, startCommand } from '../command-output.ts'
 import { type CommonOptions, learningRate, positiveInt, withCommonOptions } from '../common-options.ts'
 import { classifyDigits, loadLenet, realPixels } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
+import { coinFlipNats, likelihoodDiverged } from '../divergence.ts'
 import { resolveOutputDir } from '../output.ts'
 import { createProgress } from '../progress.ts'
 import { readModelFile } from '../weights-file.ts'
@@ -202,6 +203,15 @@ async function train(family: Family, flags: TrainFlags): Promise<void> {
         throw new CliError(
           `training diverged: ELBO ${p.trainElbo} at step ${p.step}; lower --lr (got ${flags.lr})`,
         )
+      for (const [what, nats] of [
+        [family === 'vae' ? 'train ELBO' : 'train log p(x | x̂)', p.trainElbo],
+        [family === 'vae' ? 'test ELBO' : 'test log p(x | x̂)', p.testElbo],
+      ] as const) {
+        if (nats !== undefined && likelihoodDiverged(nats))
+          throw new CliError(
+            `training diverged: ${what} ${nats.toPrecision(4)} nats at step ${p.step}, below twice the ${(-coinFlipNats()).toFixed(1)} of a coin flip per pixel; lower --lr (got ${flags.lr})`,
+          )
+      }
       if (p.phase === 'train') progress.update(p.step, { epoch: String(p.epoch + 1), elbo: p.trainElbo })
       else {
         rows.push({

@@ -29,6 +29,7 @@ import {
 } from '../common-options.ts'
 import { classifyDigits, loadLenet, realPixels, scoreDigits } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
+import { ganLossDiverged, MAX_GAN_LOSS } from '../divergence.ts'
 import { resolveOutputDir } from '../output.ts'
 import { createProgress } from '../progress.ts'
 import { readModelFile } from '../weights-file.ts'
@@ -206,9 +207,9 @@ async function train(flags: TrainFlags): Promise<void> {
     key: fold(root, 1),
     logEvery: Math.max(1, Math.min(flags.checkpointEvery, Math.ceil(flags.steps / 20))),
     onProgress: (p) => {
-      if (!Number.isFinite(p.discriminatorLoss) || !Number.isFinite(p.generatorLoss))
+      if (ganLossDiverged(p.discriminatorLoss) || ganLossDiverged(p.generatorLoss))
         throw new CliError(
-          `training diverged: D loss ${p.discriminatorLoss}, G loss ${p.generatorLoss} at step ${p.step}; lower --lr (got ${flags.lr})`,
+          `training diverged: D loss ${p.discriminatorLoss.toPrecision(4)}, G loss ${p.generatorLoss.toPrecision(4)} at step ${p.step} (a working run stays within ±${MAX_GAN_LOSS}); lower --lr (got ${flags.lr})`,
         )
       rows.push({
         step: p.step,

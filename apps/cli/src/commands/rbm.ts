@@ -35,6 +35,7 @@ import { finishCommand, startCommand } from '../command-output.ts'
 import { type CommonOptions, learningRate, positiveInt, withCommonOptions } from '../common-options.ts'
 import { classifyDigits, loadLenet } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
+import { coinFlipNats, likelihoodDiverged } from '../divergence.ts'
 import { resolveOutputDir } from '../output.ts'
 import { createProgress } from '../progress.ts'
 import { readModelFile } from '../weights-file.ts'
@@ -200,6 +201,10 @@ async function rbmTrain(flags: RbmTrainFlags): Promise<void> {
     if (!Number.isFinite(report.reconstructionError) || !result.rbm.weights.every(Number.isFinite))
       throw new CliError(
         `training diverged in epoch ${epoch + 1}: reconstruction error ${report.reconstructionError}; lower --lr (got ${flags.lr})`,
+      )
+    if (likelihoodDiverged(report.pseudoLikelihood))
+      throw new CliError(
+        `training diverged in epoch ${epoch + 1}: pseudo-log-likelihood ${report.pseudoLikelihood.toFixed(1)} nats, below twice the ${(-coinFlipNats()).toFixed(1)} of a coin flip per pixel; lower --lr (got ${flags.lr})`,
       )
     rbm = result.rbm
     const steps = Math.max(1, Math.floor(flags.count / flags.batchSize))
