@@ -127,7 +127,15 @@ describe('gen: bad input', () => {
     ],
     [
       ['bm', 'encoder', '--group', '10', '--hidden', '5'],
-      /--group and --hidden: 2·group \+ hidden must be at most 22 units for exact statistics, got 25/,
+      /--group and --hidden: 2·group \+ hidden must be at most 15 units \(exact statistics cost 2\^units per epoch\), got 25/,
+    ],
+    [
+      ['bm', 'encoder', '--group', '8', '--hidden', '3'],
+      /--group and --hidden: 2·group \+ hidden must be at most 15 units .*, got 19/,
+    ],
+    [
+      ['bm', 'encoder', '--group', '7', '--hidden', '2'],
+      /--group and --hidden: 2·group \+ hidden must be at most 15 units .*, got 16/,
     ],
     [['gan', 'train', '--batch-size', '1'], /--batch-size must be at least 2 for a GAN, got 1/],
     [['gan', 'train', '--lr', '1e30'], /--lr must be at most 10, got 1e30/],
