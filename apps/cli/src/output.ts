@@ -29,13 +29,21 @@ function makeDirectories(absolute: string): void {
   for (const path of missing.reverse()) mkdirSync(path)
 }
 
+/**
+ * The absolute path a path on the command line (`--out`, `--weights`) names: relative paths are
+ * taken from where the user ran the command. Through `pnpm gen` the process runs in apps/cli,
+ * and pnpm sets INIT_CWD to the directory it was invoked from.
+ */
+export function resolveUserPath(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path)
+}
+
 /** The absolute path `--out DIR` names, without creating it. */
 export function resolveOutputDir(dir: string): string {
   // resolve('') is the current directory: an empty --out (an unset shell variable) would
   // scatter the report there instead of failing.
   if (dir.trim() === '') throw new CliError(`--out: must name a directory, got an empty string`)
-  // Through `pnpm demo` / `pnpm gen` the process runs in apps/cli; INIT_CWD is where the user was.
-  return resolve(process.env.INIT_CWD ?? process.cwd(), dir)
+  return resolveUserPath(dir)
 }
 
 /**

@@ -1,14 +1,15 @@
 // gen rbm end to end with small settings: training reaches a checkpoint that resumes bit for
 // bit after a SIGKILL, eval's AIS agrees with the exact ln Z of a small RBM, and samples decode
 // to sheets of the right size that LeNet reads as digits.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeRbmCheckpoint, rbmAverageLogLikelihood, rbmLogPartition } from '@gen/boltzmann'
 import { loadMnist } from '@gen/datasets/node'
 import { decodePng } from '@gen/viz'
 import { describe, expect, it } from 'vitest'
-import { binarizedSplit, TEST_BINARIZATION_SEED } from './commands/rbm.ts'
+import { binarizedSplit, shippedRbmPath, TEST_BINARIZATION_SEED } from './commands/rbm.ts'
 import { runGen, spawnGen, waitForFile } from './testing/run-gen.ts'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gen-rbm-'))
@@ -116,6 +117,41 @@ describe('gen rbm', () => {
     const sheet = decodePng(readFileSync(join(out, 'samples.png')))
     expect([sheet.width, sheet.height]).toEqual([10 * 56 + 9 * 2, 4 * 56 + 3 * 2])
   }, 120_000)
+
+  it('relative --weights and --out are taken from INIT_CWD (where `pnpm gen` ran), not apps/cli', () => {
+    const user = tmp()
+    copyFileSync(shippedRbmPath(), join(user, 'mine.safetensors'))
+    const gen = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        ['--conditions=@gen/source', '--import', 'tsx', join(import.meta.dirname, 'main.ts'), ...args],
+        // what `pnpm gen` does: the process runs in apps/cli, INIT_CWD names the user's directory
+        { cwd: join(import.meta.dirname, '..'), env: { ...process.env, INIT_CWD: user }, encoding: 'utf8' },
+      )
+    const run = gen(
+      'rbm',
+      'sample',
+      '--weights',
+      'mine.safetensors',
+      '--count',
+      '4',
+      '--steps',
+      '2',
+      '--out',
+      'o',
+      '--json',
+    )
+    expect(run.status).toBe(0)
+    const result = JSON.parse(run.stdout) as { files: string[] }
+    expect(result.files.every((f) => f.startsWith(join(user, 'o')))).toBe(true)
+    expect(readdirSync(join(user, 'o'))).toContain('metrics.json')
+    expect(existsSync(join(import.meta.dirname, '..', 'o'))).toBe(false)
+    // and a missing relative file is named where it was looked for
+    const missing = gen('rbm', 'sample', '--weights', 'nope.safetensors', '--out', 'p')
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toContain(`gen: --weights: no such file ${join(user, 'nope.safetensors')}`)
+    expect(existsSync(join(user, 'p'))).toBe(false)
+  }, 60_000)
 
   it('sample: chains from noise give a sheet of 64 with ink in it', async () => {
     const out = tmp()

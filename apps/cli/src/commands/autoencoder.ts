@@ -37,7 +37,7 @@ import { type CommonOptions, learningRate, positiveInt, withCommonOptions } from
 import { classifyDigits, loadLenet, realPixels } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
 import { coinFlipNats, likelihoodDiverged } from '../divergence.ts'
-import { resolveOutputDir } from '../output.ts'
+import { resolveOutputDir, resolveUserPath } from '../output.ts'
 import { createProgress } from '../progress.ts'
 import { readModelFile } from '../weights-file.ts'
 import { atMost, nonNegativeNumber } from './rbm.ts'
@@ -288,7 +288,7 @@ async function sample(family: Family, flags: SampleFlags): Promise<void> {
     throw new CliError(
       `--weights: gen ${family} sample needs a model from gen ${family} train (only a VAE is shipped)`,
     )
-  const path = flags.weights ?? vaeWeightsPath()
+  const path = flags.weights === undefined ? vaeWeightsPath() : resolveUserPath(flags.weights)
   const { config, params } = readAutoencoder(path, '--weights', family)
   atMost('--count', flags.count, 10000, 'images')
   const { test } = await loadMnist()
@@ -348,7 +348,7 @@ async function evaluate(family: Family, flags: EvalFlags): Promise<void> {
     throw new CliError(
       `--weights: gen ${family} eval needs a model from gen ${family} train (only a VAE is shipped)`,
     )
-  const path = flags.weights ?? vaeWeightsPath()
+  const path = flags.weights === undefined ? vaeWeightsPath() : resolveUserPath(flags.weights)
   const { config, params } = readAutoencoder(path, '--weights', family)
   atMost('--count', flags.count, 10000, 'MNIST test images')
   atMost('--iwae', flags.iwae, 10000, 'samples')
@@ -428,7 +428,7 @@ async function latent(family: Family, flags: LatentFlags): Promise<void> {
     throw new CliError(
       `--weights: gen ${family} latent needs a model from gen ${family} train (only a VAE is shipped)`,
     )
-  const path = flags.weights ?? vaeWeightsPath()
+  const path = flags.weights === undefined ? vaeWeightsPath() : resolveUserPath(flags.weights)
   const { config, params } = readAutoencoder(path, '--weights', family)
   atMost('--count', flags.count, 10000, 'MNIST test images')
   if (flags.count < 10) throw new CliError(`--count must be at least 10 for a map, got ${flags.count}`)

@@ -25,7 +25,7 @@ import { encodePng, imageGrid, toImage } from '@gen/viz'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
 import { finishCommand, startCommand } from '../command-output.ts'
-import { resolveOutputDir } from '../output.ts'
+import { resolveOutputDir, resolveUserPath } from '../output.ts'
 import { positiveInt, positiveNumber, withCommonOptions, type CommonOptions } from '../common-options.ts'
 import { createProgress } from '../progress.ts'
 
@@ -197,7 +197,7 @@ type EvalFlags = CommonOptions & { weights?: string; count: number }
 
 /** `gen cnn eval`: accuracy, confusion matrix and misclassified digits of a trained network. */
 async function evaluate(flags: EvalFlags): Promise<void> {
-  const path = flags.weights ?? lenet5WeightsPath()
+  const path = flags.weights === undefined ? lenet5WeightsPath() : resolveUserPath(flags.weights)
   const { config, params, state } = await readTrainingCheckpoint(path, '--weights')
   const { test } = await loadMnist()
   if (flags.count > test.count)

@@ -30,7 +30,7 @@ import {
 import { classifyDigits, loadLenet, realPixels, scoreDigits } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
 import { ganLossDiverged, MAX_GAN_LOSS } from '../divergence.ts'
-import { resolveOutputDir } from '../output.ts'
+import { resolveOutputDir, resolveUserPath } from '../output.ts'
 import { createProgress } from '../progress.ts'
 import { readModelFile } from '../weights-file.ts'
 import { atMost, unitInterval } from './rbm.ts'
@@ -271,7 +271,7 @@ type SampleFlags = CommonOptions & { weights?: string; count: number; raw?: bool
 
 /** `gen gan sample`: generator samples (the EMA of its weights when the file holds one) as a sheet. */
 async function sample(flags: SampleFlags): Promise<void> {
-  const path = flags.weights ?? dcganWeightsPath()
+  const path = flags.weights === undefined ? dcganWeightsPath() : resolveUserPath(flags.weights)
   const file = readGan(path, '--weights')
   atMost('--count', flags.count, 10000, 'images')
   if (flags.digit !== undefined && file.config.numClasses === undefined)
@@ -316,7 +316,7 @@ type EvalFlags = CommonOptions & { weights?: string; count: number; raw?: boolea
  * for real data at this N.
  */
 async function evaluate(flags: EvalFlags): Promise<void> {
-  const path = flags.weights ?? dcganWeightsPath()
+  const path = flags.weights === undefined ? dcganWeightsPath() : resolveUserPath(flags.weights)
   const file = readGan(path, '--weights')
   atMost('--count', flags.count, 10000, 'images')
   if (flags.count < 100)

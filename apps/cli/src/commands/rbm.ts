@@ -36,7 +36,7 @@ import { type CommonOptions, learningRate, positiveInt, withCommonOptions } from
 import { classifyDigits, loadLenet } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
 import { coinFlipNats, likelihoodDiverged } from '../divergence.ts'
-import { resolveOutputDir } from '../output.ts'
+import { resolveOutputDir, resolveUserPath } from '../output.ts'
 import { createProgress } from '../progress.ts'
 import { readModelFile } from '../weights-file.ts'
 
@@ -302,7 +302,7 @@ type RbmSampleFlags = CommonOptions & {
  * state), `chains.png` eight chains at eight points in time. The shipped LeNet-5 reads the samples.
  */
 async function rbmSample(flags: RbmSampleFlags): Promise<void> {
-  const path = flags.weights ?? shippedRbmPath()
+  const path = flags.weights === undefined ? shippedRbmPath() : resolveUserPath(flags.weights)
   const { rbm } = readRbmFile(path)
   if (rbm.numVisible !== 784)
     throw new CliError(`--weights: ${path} must be an RBM on 784 pixels, got ${rbm.numVisible} visible units`)
@@ -390,7 +390,7 @@ type RbmEvalFlags = CommonOptions & {
  * overstates the log-likelihood: the ESS and the schedule travel with the number.
  */
 async function rbmEval(flags: RbmEvalFlags): Promise<void> {
-  const path = flags.weights ?? shippedRbmPath()
+  const path = flags.weights === undefined ? shippedRbmPath() : resolveUserPath(flags.weights)
   const { rbm } = readRbmFile(path)
   if (rbm.numVisible !== 784)
     throw new CliError(`--weights: ${path} must be an RBM on 784 pixels, got ${rbm.numVisible} visible units`)
