@@ -26,7 +26,8 @@ describe('gen: bad input', () => {
     [['tour', '--bogus'], /unknown option '--bogus'/],
     [['tour', '--seed', '-3'], /--seed must be a non-negative integer, got -3/],
     [['tour', '--seed', 'abc'], /--seed must be a non-negative integer, got abc/],
-    [['tour', '--backend', 'tpu'], /--backend.*tpu.*Allowed choices are cpu, gpu, reference/],
+    [['tour', '--backend', 'tpu'], /--backend.*tpu.*Allowed choices are cpu\.$/],
+    [['cnn', 'eval', '--backend', 'tpu'], /--backend.*tpu.*Allowed choices are cpu, reference\.$/],
     [['tour', '--backend', 'gpu'], /--backend: the tour runs on the cpu backend only for now, got gpu/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['ising', 'scan', '--tmin', '-1'], /--tmin must be a positive number, got -1/],
@@ -156,6 +157,11 @@ describe('gen: bad input', () => {
     // every error line, commander's own included, starts with gen:
     expect(run.stderrLines[0]).toMatch(/^gen: /)
     expect(existsSync(join(out, 'x'))).toBe(false)
+  })
+
+  it('--help lists only the backends a subcommand runs on', () => {
+    expect(gen('rbm', 'train', '--help').stdout).toContain('(choices: "cpu", default: "cpu")')
+    expect(gen('cnn', 'eval', '--help').stdout).toContain('(choices: "cpu", "reference", default: "cpu")')
   })
 
   it('refuses an empty --out (an unset shell variable) instead of writing into the current directory', () => {

@@ -61,11 +61,29 @@ export function learningRate(name: string) {
   }
 }
 
-/** Adds --backend, --seed, --out, --quiet and --json to a subcommand. */
-export function withCommonOptions(command: Command, defaultOut: string): Command {
+/** Every backend name `--backend` knows. */
+const KNOWN_BACKENDS: readonly string[] = ['cpu', 'gpu', 'reference']
+
+/**
+ * Adds --backend, --seed, --out, --quiet and --json to a subcommand. `--help` lists only the
+ * `backends` the subcommand runs on; another known name gets past parsing so that the
+ * subcommand's own line says it does not run there yet, an unknown one is refused here.
+ */
+export function withCommonOptions(
+  command: Command,
+  defaultOut: string,
+  backends: readonly string[] = ['cpu'],
+): Command {
   return command
     .addOption(
-      new Option('--backend <name>', 'tensor backend').choices(['cpu', 'gpu', 'reference']).default('cpu'),
+      new Option('--backend <name>', 'tensor backend')
+        .choices(backends)
+        .argParser((value: string) => {
+          if (!KNOWN_BACKENDS.includes(value))
+            throw new InvalidArgumentError(`Allowed choices are ${backends.join(', ')}.`)
+          return value
+        })
+        .default('cpu'),
     )
     .option('--seed <n>', 'random seed (a non-negative integer)', nonNegativeInt('--seed'), 1)
     .option('--out <dir>', 'output directory', defaultOut)

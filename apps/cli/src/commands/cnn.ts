@@ -302,6 +302,7 @@ export function addCnnCommands(program: Command): void {
   withCommonOptions(
     cnn.command('train').description('train on MNIST with checkpoints and --resume'),
     'out/cnn-train',
+    ['cpu', 'reference'],
   )
     .addOption(arch())
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 1)
@@ -321,6 +322,7 @@ export function addCnnCommands(program: Command): void {
   withCommonOptions(
     cnn.command('eval').description('test accuracy, confusion matrix and misclassified digits'),
     'out/cnn-eval',
+    ['cpu', 'reference'],
   )
     .option('--weights <file>', 'a checkpoint or weights file (default: the shipped LeNet-5)')
     .option('--count <n>', 'test images (of 10000)', positiveInt('--count'), 10000)
@@ -329,6 +331,7 @@ export function addCnnCommands(program: Command): void {
   withCommonOptions(
     cnn.command('receptive-field').description('receptive fields per layer, analytic and measured'),
     'out/cnn-receptive-field',
+    ['cpu', 'reference'],
   )
     .addOption(arch())
     .action(receptiveField)
