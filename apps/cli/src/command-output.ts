@@ -50,6 +50,15 @@ export function startCommand(
   }
 }
 
+/**
+ * A number for metrics.json: JSON has no ±Infinity or NaN and JSON.stringify writes them as
+ * null, which reads as "missing"; these are written as the strings "-Infinity", "Infinity" and
+ * "NaN" instead (an AIS band whose lower end is ln 0, for example).
+ */
+export function jsonNumber(x: number): number | string {
+  return Number.isFinite(x) ? x : String(x)
+}
+
 /** Rows as CSV with a header line; numbers at full precision, text quoted when it must be. */
 export function toCsv(rows: readonly Record<string, number | string>[]): string {
   if (rows.length === 0) return ''

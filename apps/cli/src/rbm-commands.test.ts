@@ -153,6 +153,25 @@ describe('gen rbm', () => {
     expect(existsSync(join(user, 'p'))).toBe(false)
   }, 60_000)
 
+  it('eval: an AIS band reaching Z = 0 is written as "-Infinity" in metrics.json, not null', async () => {
+    // two runs of 10 temperatures on the 784-500 RBM: one weight dominates (ESS ≈ 1), so 3σ̂ ≥ Ẑ
+    const result = await runGen(
+      tmp(),
+      'rbm',
+      'eval',
+      '--ais-runs',
+      '2',
+      '--ais-temperatures',
+      '10',
+      '--count',
+      '10',
+    )
+    const interval = result.logZInterval as { lower: number | string; upper: number }
+    expect(result.effectiveSampleSize as number).toBeLessThan(1.5)
+    expect(interval.lower).toBe('-Infinity')
+    expect(interval.upper).toBeGreaterThan(result.logZ as number)
+  }, 120_000)
+
   it('sample: chains from noise give a sheet of 64 with ink in it', async () => {
     const out = tmp()
     const result = await runGen(out, 'rbm', 'sample', '--steps', '20')

@@ -31,7 +31,7 @@ import { loadMnist } from '@gen/datasets/node'
 import { encodePng, imageGrid } from '@gen/viz'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
-import { finishCommand, startCommand } from '../command-output.ts'
+import { finishCommand, jsonNumber, startCommand } from '../command-output.ts'
 import { type CommonOptions, learningRate, positiveInt, withCommonOptions } from '../common-options.ts'
 import { classifyDigits, loadLenet } from '../digit-scores.ts'
 import { digitSheet } from '../digit-sheet.ts'
@@ -460,7 +460,8 @@ async function rbmEval(flags: RbmEvalFlags): Promise<void> {
       logLikelihood: likelihood.nats,
       logZ: ais.logZ,
       logZStdErr: ais.logZStdErr,
-      logZInterval: ais.logZInterval,
+      // lower is ln(Ẑ − 3σ̂), −Infinity when 3σ̂ ≥ Ẑ (too few runs or a poor schedule)
+      logZInterval: { lower: jsonNumber(ais.logZInterval.lower), upper: jsonNumber(ais.logZInterval.upper) },
       stochasticLowerBound: ais.stochasticLowerBound,
       effectiveSampleSize: ais.effectiveSampleSize,
       aisRuns: flags.aisRuns,
