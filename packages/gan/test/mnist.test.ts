@@ -2,10 +2,14 @@
 // (FD-LeNet on equal-size sets, case P21; the classifier score; the predicted-digit histogram
 // and its entropy; for the conditional GAN, how often the requested digit comes out).
 // Reduced form (CI): a narrow DCGAN (width 8, Adam 1e-3) for 120 steps on 10,000 images; it
-// must have moved well away from its initial noise on FD-LeNet and the class spread. Full form (GEN_TEST_FULL=1): the shipped
-// recipe (width 16, 1500 steps, scripts/train-dcgan.ts), 10k samples against the 10k test
-// images: every digit ≥ 3% and a class entropy above 2.2 nats; the conditional DCGAN's
-// samples are the requested digit ≥ 90% of the time.
+// must have moved well away from its initial noise on FD-LeNet and the class spread. Full form
+// (GEN_TEST_FULL=1, about two hours on an idle 2-core machine): the shipped recipes (width 16,
+// 7000 steps each, scripts/train-dcgan.ts), 10k samples against the 10k test images: FD-LeNet
+// below the shipped VAE's under the same protocol (184.6, packages/autoencoder/weights/README.md),
+// every digit ≥ 3% and a class entropy above 2.2 nats; the conditional DCGAN's samples are the
+// requested digit ≥ 90% of the time. The shipped weights (weights/README.md) are these recipes
+// run in sittings with exact resumes; this form itself was last run with 1500 steps.
+const vaeFrechetDistance = 184.6
 import { isFullRun } from '@gen-tooling/vitest-config'
 import { fromArray, key, noGrad, type Tensor, type TensorTree, tidy } from '@gen/core-tensor'
 import { loadMnist } from '@gen/datasets/node'
@@ -50,7 +54,7 @@ async function conditionalAccuracy(): Promise<number | undefined> {
     data: realImages(train.images, 0, train.count),
     labels: fromArray(Int32Array.from(train.labels), { dtype: 'int32' }),
     objective: 'non-saturating',
-    steps: 1500,
+    steps: 7000,
     batchSize: 64,
     generatorOptimizer: adam,
     discriminatorOptimizer: adam,
@@ -95,7 +99,7 @@ test(
       ...init,
       data: realImages(train.images, 0, trainCount),
       objective: 'non-saturating',
-      steps: full ? 1500 : 120,
+      steps: full ? 7000 : 120,
       batchSize: full ? 64 : 32,
       generatorOptimizer: adam,
       discriminatorOptimizer: adam,
@@ -115,6 +119,7 @@ test(
     expect(after.frechetDistance).toBeLessThan((full ? 0.1 : 0.8) * before.frechetDistance)
     expect(after.classEntropy).toBeGreaterThan(full ? 2.2 : 1)
     if (full) {
+      expect(after.frechetDistance).toBeLessThan(vaeFrechetDistance)
       for (const f of after.classFractions) expect(f).toBeGreaterThanOrEqual(0.03)
       expect(after.classEntropy).toBeGreaterThan(2.2)
       expect(await conditionalAccuracy()).toBeGreaterThanOrEqual(0.9)

@@ -73,3 +73,20 @@ export function dcganWeightsPath(): string {
   // src/node/index.ts and dist/node/index.js both sit two levels below the package root
   return fileURLToPath(new URL('../../weights/dcgan-mnist.safetensors', import.meta.url))
 }
+
+/**
+ * The path of the shipped conditional DCGAN generator (MNIST digits on request,
+ * `pnpm train:dcgan --conditional`; see `weights/README.md`). Pass `labels` (int32 digits, one
+ * per sample) to `generate`; samples are in (−1, 1).
+ *
+ * @returns an absolute file path inside the installed package
+ * @example
+ * ```ts
+ * const { config, ema, generatorState } = await readGanCheckpoint(conditionalDcganWeightsPath())
+ * const labels = fromArray(Int32Array.from({ length: 10 }, (_, i) => i), { dtype: 'int32' })
+ * const { samples } = generate(config, ema!, sampleLatent(key(0), 10, config), { state: generatorState, labels })
+ * ```
+ */
+export function conditionalDcganWeightsPath(): string {
+  return fileURLToPath(new URL('../../weights/cdcgan-mnist.safetensors', import.meta.url))
+}
