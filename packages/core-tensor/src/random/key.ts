@@ -43,7 +43,11 @@ export function checkKey(op: string, value: unknown, argument = 'key'): asserts 
     k.k0 > 0xffffffff ||
     k.k1 > 0xffffffff
   ) {
-    throw new InvalidArgumentError(op, argument, `must be a Key made by key(seed), got ${JSON.stringify(value)}`)
+    throw new InvalidArgumentError(
+      op,
+      argument,
+      `must be a Key made by key(seed), got ${JSON.stringify(value)}`,
+    )
   }
 }
 
