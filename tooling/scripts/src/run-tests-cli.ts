@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { readPackageCounts, reportPath, summaryLine, testedPackageDirs } from './test-summary.ts'
+import { readPackageCounts, reportPath, skippedLine, summaryLine, testedPackageDirs } from './test-summary.ts'
 
 const root = process.cwd()
 const dirs = testedPackageDirs(root)
@@ -23,7 +23,8 @@ for (const c of counts) {
     `${c.dir.padEnd(26)} ${String(c.passed).padStart(7)} ${String(c.failed).padStart(7)} ${String(c.skipped).padStart(8)}${c.problem ? `  (${c.problem})` : ''}`,
   )
 }
-const line = summaryLine(counts)
-console.log(line)
+const skipped = skippedLine(counts)
+if (skipped !== null) console.log(skipped)
+console.log(summaryLine(counts))
 const failed = counts.some((c) => c.failed > 0) || turbo.status !== 0
 process.exit(failed ? 1 : 0)

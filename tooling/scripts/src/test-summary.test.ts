@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readPackageCounts, summaryLine } from './test-summary.ts'
+import { readPackageCounts, skippedLine, summaryLine } from './test-summary.ts'
 
 function withReport(report: unknown): string {
   const root = mkdtempSync(join(tmpdir(), 'gen-summary-'))
@@ -17,10 +17,13 @@ describe('test summary', () => {
     const root = withReport({ numPassedTests: 7, numFailedTests: 2, numPendingTests: 1, numTodoTests: 0 })
     const counts = readPackageCounts(root, 'packages/a')
     expect(counts).toMatchObject({ passed: 7, failed: 2, skipped: 1 })
+    // the closing line keeps exactly the form CI parses; skips get their own line
     expect(summaryLine([counts, { dir: 'b', passed: 3, failed: 0, skipped: 0 }])).toBe(
-      'tests: 10 passed, 2 failed, 1 skipped',
+      'tests: 10 passed, 2 failed',
     )
+    expect(skippedLine([counts, { dir: 'b', passed: 3, failed: 0, skipped: 0 }])).toBe('skipped: 1')
     expect(summaryLine([{ dir: 'b', passed: 3, failed: 0, skipped: 0 }])).toBe('tests: 3 passed, 0 failed')
+    expect(skippedLine([{ dir: 'b', passed: 3, failed: 0, skipped: 0 }])).toBeNull()
   })
 
   it('counts a package without a report as a failure, so a crash cannot pass', () => {
