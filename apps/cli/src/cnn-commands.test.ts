@@ -6,22 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readCheckpoint } from '@gen/cnn/node'
-import { describe, expect, it, vi } from 'vitest'
-import { buildProgram } from './program.ts'
+import { describe, expect, it } from 'vitest'
+import { genJson } from './testing/run-gen.ts'
 
 const main = join(import.meta.dirname, 'main.ts')
 
-async function gen(out: string, ...args: string[]): Promise<Record<string, unknown>> {
-  const lines: string[] = []
-  const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
-  try {
-    await buildProgram().parseAsync(['node', 'gen', ...args, '--out', out, '--json'])
-  } finally {
-    spy.mockRestore()
-  }
-  expect(lines).toHaveLength(1)
-  return JSON.parse(lines[0]) as Record<string, unknown>
-}
+const gen = genJson
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gen-cnn-'))
 // 256 images at batch 32: 8 steps per epoch, 16 in all, a checkpoint every 2

@@ -1,31 +1,14 @@
 // Every subcommand end to end with tiny settings: its files exist, PNGs decode, JSON parses,
 // and the numbers are where physics puts them.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { decodePng } from '@gen/viz'
-import { describe, expect, it, vi } from 'vitest'
-import { buildProgram } from './program.ts'
+import { describe, expect, it } from 'vitest'
+import { runGen } from './testing/run-gen.ts'
 
 async function gen(...args: string[]): Promise<{ out: string; result: Record<string, unknown> }> {
   const out = mkdtempSync(join(tmpdir(), 'gen-cmd-'))
-  const lines: string[] = []
-  const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
-  try {
-    await buildProgram().parseAsync(['node', 'gen', ...args, '--out', out, '--json'])
-  } finally {
-    spy.mockRestore()
-  }
-  expect(lines).toHaveLength(1)
-  const result = JSON.parse(lines[0]) as Record<string, unknown>
-  for (const file of result.files as string[]) {
-    expect(existsSync(file)).toBe(true)
-    if (file.endsWith('.png')) expect(decodePng(readFileSync(file)).width).toBeGreaterThan(0)
-    if (file.endsWith('.svg')) expect(readFileSync(file, 'utf8')).toMatch(/^<svg/)
-  }
-  const onDisk = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Record<string, unknown>
-  expect(onDisk.command).toBe(result.command)
-  return { out, result }
+  return { out, result: await runGen(out, ...args) }
 }
 
 describe('gen ising', () => {

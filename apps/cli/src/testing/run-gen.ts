@@ -8,8 +8,8 @@ import { decodePng } from '@gen/viz'
 import { expect, vi } from 'vitest'
 import { buildProgram } from '../program.ts'
 
-/** The parsed `--json` line of `gen ...args --out out`. */
-export async function runGen(out: string, ...args: string[]): Promise<Record<string, unknown>> {
+/** The one `--json` line that `gen ...args --out out` prints, parsed (no other checks). */
+export async function genJson(out: string, ...args: string[]): Promise<Record<string, unknown>> {
   const lines: string[] = []
   const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
   try {
@@ -18,10 +18,16 @@ export async function runGen(out: string, ...args: string[]): Promise<Record<str
     spy.mockRestore()
   }
   expect(lines).toHaveLength(1)
-  const result = JSON.parse(lines[0]) as Record<string, unknown>
+  return JSON.parse(lines[0]) as Record<string, unknown>
+}
+
+/** {@link genJson}, then: every listed file exists, PNGs decode, SVGs are SVG, metrics.json matches. */
+export async function runGen(out: string, ...args: string[]): Promise<Record<string, unknown>> {
+  const result = await genJson(out, ...args)
   for (const file of result.files as string[]) {
     expect(existsSync(file)).toBe(true)
     if (file.endsWith('.png')) expect(decodePng(readFileSync(file)).width).toBeGreaterThan(0)
+    if (file.endsWith('.svg')) expect(readFileSync(file, 'utf8')).toMatch(/^<svg/)
   }
   const onDisk = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Record<string, unknown>
   expect(onDisk.command).toBe(result.command)
