@@ -215,6 +215,7 @@ export function tensorFromHandle(
   shape: readonly number[],
   dtype: DType,
 ): Tensor {
-  const storage = new Storage(backend, handle, handle.size * bytesPerElement(dtype, backend.floatPrecision))
+  const bytes = handle.bytes ?? handle.size * bytesPerElement(dtype, backend.floatPrecision)
+  const storage = new Storage(backend, handle, bytes)
   return new Tensor(storage, dtype, [...shape], rowMajorStrides(shape), 0)
 }

@@ -17,6 +17,11 @@ export interface BufferHandle {
   readonly size: number
   /** Element type. */
   readonly dtype: DType
+  /**
+   * Bytes the buffer holds on its device, when that is not `size × bytesPerElement(dtype)`
+   * (the gpu backend stores bool as float32: 4 bytes each). `memoryStats` counts these.
+   */
+  readonly bytes?: number
 }
 
 /**

@@ -113,6 +113,8 @@ export interface GpuBackend extends BackendV1 {
 class GpuBuffer implements BufferHandle {
   disposed = false
   result: Promise<Resident>
+  /** Every dtype is stored as float32 on the device, bool included: 4 bytes an element. */
+  readonly bytes: number
 
   constructor(
     readonly backend: string,
@@ -121,6 +123,7 @@ class GpuBuffer implements BufferHandle {
     result: Promise<Resident>,
   ) {
     this.result = result
+    this.bytes = size * 4
     // a failed launch surfaces on read; an unread failed buffer must not crash the process
     result.catch(() => undefined)
   }

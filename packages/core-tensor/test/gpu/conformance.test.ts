@@ -68,6 +68,29 @@ for (const mode of ['webasm', 'webgpu'] as GpuMode[]) {
       expect(Array.from(got)).toEqual(want)
     })
 
+    it('counts device bytes: bool and int32 are stored as float32, 4 bytes an element', async ({ skip }) => {
+      const b = await backend(skip)
+      const before = T.memoryStats(b).bytes
+      const flags = T.fromArray([true, false, true, true, false, true, false], { dtype: 'bool', backend: b })
+      expect(T.memoryStats(b).bytes - before).toBe(7 * 4)
+      const ids = T.fromArray([1, 2, 3], { dtype: 'int32', backend: b })
+      const x = T.fromArray([0.5, 1.5, 2.5, 3.5, 4.5], { backend: b })
+      expect(T.memoryStats(b).bytes - before).toBe((7 + 3 + 5) * 4)
+      // a comparison writes a bool buffer on the device: 4 bytes an element, not 1
+      // (in a scope, which frees the scalar 2's own buffer)
+      const less = T.tidy(() => T.less(x, 2))
+      expect(less.dtype).toBe('bool')
+      expect(T.memoryStats(b).bytes - before).toBe((7 + 3 + 5 + 5) * 4)
+      expect(Array.from(await less.data())).toEqual([1, 1, 0, 0, 0])
+      T.dispose([flags, ids, x, less])
+      expect(T.memoryStats(b).bytes).toBe(before)
+      // the cpu backend keeps bool in a Uint8Array: 1 byte an element
+      const cpuBefore = T.memoryStats(T.cpu).bytes
+      const onCpu = T.fromArray([true, false, true], { dtype: 'bool', backend: T.cpu })
+      expect(T.memoryStats(T.cpu).bytes - cpuBefore).toBe(3)
+      onCpu.dispose()
+    })
+
     it('frees device buffers on dispose: a 20-step loop leaves memory where it was', async ({ skip }) => {
       const b = await backend(skip)
       const before = T.memoryStats(b)
