@@ -13,13 +13,19 @@ import {
   InvalidArgumentError,
   normalFloats,
   ShapeError,
-  uniformFloats,
   type BackendV1,
   type Key,
 } from '@gen/core-tensor'
 
+import { bernoulliBits } from './internal/draws'
 import { checkPositiveInteger, lowestBit, sigmoid, softplus } from './internal/numeric'
-import { productBackend, transposedProduct, weightProducts, type WeightProducts } from './internal/products'
+import {
+  productBackend,
+  sparsePhaseProduct,
+  transposedProduct,
+  weightProducts,
+  type WeightProducts,
+} from './internal/products'
 
 /**
  * Largest layer that exact enumeration sums over: log Z costs O(2^min(V, H) · max(V, H)).
@@ -551,10 +557,7 @@ export function visibleProbabilitiesInternal(
 
 /** x_k = 1 when u_k < p_k: one Bernoulli draw per entry from the uniforms of `k`. */
 function bernoulli(probabilities: Float64Array, k: Key): Float64Array {
-  const u = uniformFloats(k, probabilities.length, 'float64')
-  const out = new Float64Array(probabilities.length)
-  for (let i = 0; i < out.length; i++) out[i] = u[i] < probabilities[i] ? 1 : 0
-  return out
+  return bernoulliBits(probabilities, k)
 }
 
 interface ChainResult {
@@ -683,6 +686,29 @@ function addPhase(rbm: Rbm, phase: Phase, sign: number, out: RbmGradient): void 
  */
 function statisticsDifference(rbm: Rbm, positive: Phase, negative: Phase, backend: BackendV1): RbmGradient {
   const { numVisible: V, numHidden: H } = rbm
+  const sparse = sparsePhaseProduct(
+    [
+      { ...positive, scale: 1 / positive.rows },
+      { ...negative, scale: -1 / negative.rows },
+    ],
+    rbm,
+    backend,
+  )
+  if (sparse !== undefined) {
+    const visibleBias = new Float64Array(V)
+    const hiddenBias = new Float64Array(H)
+    for (const [phase, sign] of [
+      [positive, 1],
+      [negative, -1],
+    ] as const) {
+      const scale = sign / phase.rows
+      for (let q = 0; q < phase.rows * V; q++) visibleBias[q % V] += scale * phase.v[q]
+      for (let q = 0; q < phase.rows; q++) {
+        for (let j = 0; j < H; j++) hiddenBias[j] += scale * phase.p[q * H + j]
+      }
+    }
+    return { weights: Float64Array.from(sparse), visibleBias, hiddenBias }
+  }
   const rows = positive.rows + negative.rows
   const x = new Float64Array(rows * V)
   const y = new Float64Array(rows * H)

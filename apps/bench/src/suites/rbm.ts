@@ -21,9 +21,10 @@ import { binarizedMnist } from '../../../../packages/boltzmann/scripts/mnist-pro
 // Data: the first 1000 stochastically binarised MNIST training images (the package's protocol,
 // scripts/mnist-protocol.ts), the same for every candidate, sklearn included. Candidates:
 //   gen trainRbm        the package's trainRbm, one epoch of the 1000 images (10 steps) per
-//                       iteration: products on core-tensor's cpu backend (float32 WebAssembly
-//                       SIMD matmul, pixel columns that are off in the whole batch skipped),
-//                       float64 sigmoids, draws and update
+//                       iteration on the cpu backend: products with a binary operand (v W, h Wᵀ,
+//                       vᵀ p) as sparse row gathers in the package's WebAssembly SIMD kernel,
+//                       others on core-tensor's float32 WebAssembly SIMD matmul; Philox uniforms
+//                       in WebAssembly; float64 sigmoids, draws and update
 //   gen trainRbm 2 thr  the same with setCpuThreads(2): each product's rows split over 2 threads
 //   gen cpu backend     the same step written as float32 tensor ops (matmul, sigmoid,
 //                       bernoulli), dense throughout: what the tensor API alone gives

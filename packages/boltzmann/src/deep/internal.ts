@@ -1,8 +1,9 @@
 // Inner loops shared by the deep/ modules: layer fields of a Bernoulli RBM at an inverse
 // temperature β, Bernoulli draws and the sufficient statistics of a phase. Shapes as in rbm.ts:
 // W [V, H] row-major, v rows [B, V], h rows [B, H].
-import { InvalidArgumentError, uniformFloats, type BackendV1, type Key } from '@gen/core-tensor'
+import { InvalidArgumentError, type BackendV1, type Key } from '@gen/core-tensor'
 
+import { bernoulliBits } from '../internal/draws'
 import { sigmoid } from '../internal/numeric'
 import { weightProducts } from '../internal/products'
 import type { Rbm, RbmGradient } from '../rbm'
@@ -82,10 +83,7 @@ export function visibleProbabilitiesAt(
 
 /** x_k = 1 when u_k < p_k, with u = uniformFloats(key, p.length, 'float64'). */
 export function bernoulliDraw(probabilities: ArrayLike<number>, k: Key): Float64Array {
-  const u = uniformFloats(k, probabilities.length, 'float64')
-  const out = new Float64Array(probabilities.length)
-  for (let i = 0; i < out.length; i++) out[i] = u[i] < probabilities[i] ? 1 : 0
-  return out
+  return bernoulliBits(probabilities, k)
 }
 
 /** E(v, h) = −bᵀv − cᵀh − vᵀWh of row r. */

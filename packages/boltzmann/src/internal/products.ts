@@ -6,8 +6,15 @@
 // Binary visible batches are sparse (MNIST: ~13 % of pixels on, and many pixels off in every
 // image of a batch), so x W and xᵀ y first drop the columns of x that are zero in every row: the
 // product sums over the remaining ones only (the same sum without its zero terms).
+// On the cpu backend a binary operand with at most SPARSE_BELOW of its entries on takes the
+// sparse path instead (sparse-kernels.ts gatherRows, float32 SIMD): x W is the sum of W's rows at
+// the ones of each row of x, h Wᵀ the sum of Wᵀ's rows, and xᵀ y for each visible unit the sum of
+// y's rows where it is on. Only the zero terms of the dense sums are dropped, so the results
+// equal the dense float32 products up to float32 rounding (summation order).
 // Legend: W [V, H] row-major, x rows [rows, V], y rows [rows, H].
 import { cpu, fromArray, matmul, transpose, type BackendV1, type Tensor } from '@gen/core-tensor'
+
+import { align16, reserve, sparseKernels, type SparseKernels } from './sparse-kernels'
 
 /** A product's result, row-major: Float32Array on cpu, Float64Array on the reference backend. */
 export type ProductArray = Float32Array | Float64Array
@@ -85,8 +92,11 @@ export function weightProducts(
     t.dispose()
     return out
   }
+  const sparse = sparseWeights(weights, shape, backend)
   // x W over the active columns S of x: x_S [rows, |S|] times W's rows S [|S|, H]
   const right = (x: ArrayLike<number>, rows: number): ProductArray => {
+    const fast = sparse?.right(x, rows)
+    if (fast !== undefined) return fast
     const columns = activeColumns(x, rows, V)
     if (columns === undefined) return run(x, rows, V, w)
     const S = columns.length
@@ -103,7 +113,7 @@ export function weightProducts(
   }
   return {
     right,
-    left: (y, rows) => run(y, rows, H, wt),
+    left: (y, rows) => sparse?.left(y, rows) ?? run(y, rows, H, wt),
     dispose: () => {
       wt.dispose()
       w.dispose()
@@ -123,6 +133,11 @@ export function transposedProduct(
   backend: BackendV1,
 ): ProductArray {
   const { rows, numVisible: V, numHidden: H } = shape
+  const kernels = backend.name === 'cpu' ? sparseKernels() : undefined
+  if (kernels !== undefined) {
+    const fast = sparseTransposedProduct(kernels, x, y, shape)
+    if (fast !== undefined) return fast
+  }
   const columns = activeColumns(x, rows, V)
   const S = columns?.length ?? V
   const xt = fromArray(columns === undefined ? x : gatherColumns(x, rows, V, columns), {
@@ -140,4 +155,240 @@ export function transposedProduct(
   const out = new Float64Array(V * H)
   for (let s = 0; s < S; s++) out.set(compact.subarray(s * H, (s + 1) * H), columns[s] * H)
   return out
+}
+
+/** A binary operand takes the sparse path when at most this fraction of its entries is 1. */
+export const SPARSE_BELOW = 0.5
+
+/** CSR lists of the ones of a binary [rows, width] array: starts [rows + 1] and the column of each one. */
+interface Ones {
+  readonly starts: Int32Array
+  readonly list: Int32Array
+}
+
+/**
+ * The ones of x [rows, width] by row, or undefined when x is not binary or more than
+ * SPARSE_BELOW of it is on (then the dense product is faster).
+ */
+function onesByRow(x: ArrayLike<number>, rows: number, width: number): Ones | undefined {
+  const limit = Math.floor(SPARSE_BELOW * rows * width)
+  const list = new Int32Array(limit)
+  const starts = new Int32Array(rows + 1)
+  let n = 0
+  for (let r = 0; r < rows; r++) {
+    const base = r * width
+    for (let i = 0; i < width; i++) {
+      const v = x[base + i]
+      if (v === 0) continue
+      if (v !== 1 || n === limit) return undefined
+      list[n++] = i
+    }
+    starts[r + 1] = n
+  }
+  return { starts, list: list.subarray(0, n) }
+}
+
+/** Bytes of `count` rows of `width` float32, each padded to a multiple of 4 floats. */
+function paddedRowBytes(width: number): number {
+  return align16(4 * width)
+}
+
+/**
+ * Runs gatherRows over `ones` with its source rows (`srcRowBytes` apart) at byte `srcAt` of the
+ * kernels' memory, using scratch from byte `scratchAt`; returns out [rows, width] (padding
+ * dropped) as a Float32Array.
+ */
+function gather(
+  kernels: SparseKernels,
+  ones: Ones,
+  layout: {
+    readonly srcAt: number
+    readonly scratchAt: number
+    readonly width: number
+    readonly rows: number
+  },
+): Float32Array {
+  const { srcAt, scratchAt, width, rows } = layout
+  const rowBytes = paddedRowBytes(width)
+  const listAt = align16(scratchAt)
+  const startsAt = align16(listAt + 4 * ones.list.length)
+  const outAt = align16(startsAt + 4 * ones.starts.length)
+  const buffer = reserve(kernels, outAt + rows * rowBytes)
+  new Int32Array(buffer, listAt, ones.list.length).set(ones.list)
+  new Int32Array(buffer, startsAt, ones.starts.length).set(ones.starts)
+  kernels.exports.gatherRows(outAt, srcAt, rowBytes, listAt, startsAt, rows, rowBytes / 16)
+  const padded = new Float32Array(buffer, outAt, (rows * rowBytes) / 4)
+  if (rowBytes === 4 * width) return padded.slice()
+  const out = new Float32Array(rows * width)
+  const rowFloats = rowBytes / 4
+  for (let r = 0; r < rows; r++) out.set(padded.subarray(r * rowFloats, r * rowFloats + width), r * width)
+  return out
+}
+
+/** Writes m [rows, width] as float32 rows padded to 4 floats at byte `at`; returns the bytes written. */
+// eslint-disable-next-line max-params -- an inner helper: the operand, its shape and where it goes
+function upload(
+  kernels: SparseKernels,
+  m: ArrayLike<number>,
+  rows: number,
+  width: number,
+  at: number,
+): number {
+  const rowFloats = paddedRowBytes(width) / 4
+  const bytes = rows * rowFloats * 4
+  const f = new Float32Array(reserve(kernels, at + bytes), at, rows * rowFloats)
+  if (rowFloats === width) f.set(m)
+  else for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) f[r * rowFloats + j] = m[r * width + j]
+  return bytes
+}
+
+/** The sparse x W and h Wᵀ of one W on the cpu backend, or undefined elsewhere. */
+function sparseWeights(
+  weights: ArrayLike<number>,
+  shape: { readonly numVisible: number; readonly numHidden: number },
+  backend: BackendV1,
+):
+  | {
+      readonly right: (x: ArrayLike<number>, rows: number) => Float32Array | undefined
+      readonly left: (y: ArrayLike<number>, rows: number) => Float32Array | undefined
+    }
+  | undefined {
+  const kernels = backend.name === 'cpu' ? sparseKernels() : undefined
+  if (kernels === undefined) return undefined
+  const { numVisible: V, numHidden: H } = shape
+  // resident layout: W [V, H] at 0, then Wᵀ [H, V] (uploaded on the first h Wᵀ)
+  const token = {}
+  const transposedAt = align16(V * paddedRowBytes(H))
+  let hasTransposed = false
+  const ensure = (needTransposed: boolean): void => {
+    if (kernels.owner !== token) {
+      kernels.owner = token
+      kernels.residentBytes = upload(kernels, weights, V, H, 0)
+      hasTransposed = false
+    }
+    if (needTransposed && !hasTransposed) {
+      // Wᵀ [H, V] as float32 rows of V (padded), written straight from W
+      const rowFloats = paddedRowBytes(V) / 4
+      const bytes = H * rowFloats * 4
+      const t = new Float32Array(reserve(kernels, transposedAt + bytes), transposedAt, H * rowFloats)
+      // in 32 × 32 tiles, so both the reads of W and the writes of Wᵀ stay within cached lines
+      for (let i0 = 0; i0 < V; i0 += 32) {
+        const i1 = Math.min(V, i0 + 32)
+        for (let j0 = 0; j0 < H; j0 += 32) {
+          const j1 = Math.min(H, j0 + 32)
+          for (let i = i0; i < i1; i++) {
+            const base = i * H
+            for (let j = j0; j < j1; j++) t[j * rowFloats + i] = weights[base + j]
+          }
+        }
+      }
+      kernels.residentBytes = transposedAt + bytes
+      hasTransposed = true
+    }
+  }
+  return {
+    right: (x, rows) => {
+      const ones = onesByRow(x, rows, V)
+      if (ones === undefined) return undefined
+      ensure(false)
+      return gather(kernels, ones, { srcAt: 0, scratchAt: kernels.residentBytes, width: H, rows })
+    },
+    left: (y, rows) => {
+      const ones = onesByRow(y, rows, H)
+      if (ones === undefined) return undefined
+      ensure(true)
+      return gather(kernels, ones, { srcAt: transposedAt, scratchAt: kernels.residentBytes, width: V, rows })
+    },
+  }
+}
+
+/** xᵀ y [V, H] for binary x [rows, V] by gathering y's rows, or undefined when x is not sparse binary. */
+function sparseTransposedProduct(
+  kernels: SparseKernels,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  shape: { readonly rows: number; readonly numVisible: number; readonly numHidden: number },
+): Float32Array | undefined {
+  const { rows, numVisible: V, numHidden: H } = shape
+  const byRow = onesByRow(x, rows, V)
+  if (byRow === undefined) return undefined
+  // the same ones listed by column: for each i, the rows r with x_ri = 1
+  const starts = new Int32Array(V + 1)
+  for (const i of byRow.list) starts[i + 1]++
+  for (let i = 0; i < V; i++) starts[i + 1] += starts[i]
+  const fill = starts.slice(0, V)
+  const list = new Int32Array(byRow.list.length)
+  for (let r = 0; r < rows; r++) {
+    for (let k = byRow.starts[r]; k < byRow.starts[r + 1]; k++) list[fill[byRow.list[k]]++] = r
+  }
+  // y goes to scratch, after whatever operand is resident
+  const srcAt = align16(kernels.residentBytes)
+  const srcBytes = upload(kernels, y, rows, H, srcAt)
+  return gather(kernels, { starts, list }, { srcAt, scratchAt: srcAt + srcBytes, width: H, rows: V })
+}
+
+/** One phase of a gradient's weight term: binary visible rows v [rows, V] with hidden rows p [rows, H], weighted by `scale`. */
+export interface WeightedPhase {
+  readonly v: ArrayLike<number>
+  readonly p: ArrayLike<number>
+  readonly rows: number
+  readonly scale: number
+}
+
+/**
+ * Σ_phases scale · vᵀ p [V, H] on the sparse path (cpu backend, binary v with at most
+ * SPARSE_BELOW on), or undefined (then the caller takes the dense product): for each visible
+ * unit i, the sum of the rows scale · p_r over the rows r (of all phases) where v_ri = 1.
+ *
+ * @internal
+ */
+export function sparsePhaseProduct(
+  phases: readonly WeightedPhase[],
+  shape: { readonly numVisible: number; readonly numHidden: number },
+  backend: BackendV1,
+): Float32Array | undefined {
+  const kernels = backend.name === 'cpu' ? sparseKernels() : undefined
+  if (kernels === undefined) return undefined
+  const { numVisible: V, numHidden: H } = shape
+  let rows = 0
+  const byRow: Ones[] = []
+  for (const phase of phases) {
+    const ones = onesByRow(phase.v, phase.rows, V)
+    if (ones === undefined) return undefined
+    byRow.push(ones)
+    rows += phase.rows
+  }
+  // the ones listed by column (global row numbers over the phases in order)
+  const starts = new Int32Array(V + 1)
+  let total = 0
+  for (const ones of byRow) {
+    for (const i of ones.list) starts[i + 1]++
+    total += ones.list.length
+  }
+  for (let i = 0; i < V; i++) starts[i + 1] += starts[i]
+  const fill = starts.slice(0, V)
+  const list = new Int32Array(total)
+  let offset = 0
+  byRow.forEach((ones, q) => {
+    for (let r = 0; r < phases[q].rows; r++) {
+      for (let k = ones.starts[r]; k < ones.starts[r + 1]; k++) list[fill[ones.list[k]]++] = offset + r
+    }
+    offset += phases[q].rows
+  })
+  // scale · p of every phase, as float32 rows of H (padded) in scratch after the resident operand
+  const srcAt = align16(kernels.residentBytes)
+  const rowFloats = paddedRowBytes(H) / 4
+  const srcBytes = rows * rowFloats * 4
+  const y = new Float32Array(reserve(kernels, srcAt + srcBytes), srcAt, rows * rowFloats)
+  offset = 0
+  for (const phase of phases) {
+    const { p, scale } = phase
+    for (let r = 0; r < phase.rows; r++) {
+      const at = (offset + r) * rowFloats
+      const from = r * H
+      for (let j = 0; j < H; j++) y[at + j] = scale * p[from + j]
+    }
+    offset += phase.rows
+  }
+  return gather(kernels, { starts, list }, { srcAt, scratchAt: srcAt + srcBytes, width: H, rows: V })
 }
