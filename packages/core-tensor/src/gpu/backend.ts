@@ -57,18 +57,24 @@ import {
 } from './kernels'
 import { type Layout, coalesce, isFlat, layoutOf, packView } from './layout'
 import { describeAdapter, isSoftwareAdapter, setupNodeWebGpu } from './node-setup'
+import { type GpuMode, type PassedOver, type StartedMode, selectMode } from './auto'
 
-/** The gpu.js modes this backend runs in. */
-export type GpuMode = 'webgpu' | 'webasm'
+export type { GpuMode }
 
 /** Options of `createGpuBackend`. */
 export interface GpuBackendOptions {
   /**
-   * `'webgpu'`, `'webasm'`, or `'auto'` (the default): webgpu on a hardware adapter, else
-   * webasm. A software WebGPU adapter (llvmpipe, SwiftShader) is slower than webasm, so auto
-   * passes over it and says so in `info.passedOver`; ask for `'webgpu'` to use it anyway.
+   * `'webgpu'`, `'webgl2'`, `'webasm'`, or `'auto'` (the default): the first of webgpu, webgl2
+   * on a hardware adapter; where there is none, webasm (software WebGPU and WebGL adapters,
+   * llvmpipe or SwiftShader, are slower than webasm), with `info.softwareOnly` set. Every mode
+   * auto did not take is in `info.passedOver` with the reason; ask for a mode to use it anyway.
    */
   readonly mode?: GpuMode | 'auto'
+  /**
+   * The gpu.js module itself (`import * as gpuJs from 'gpu.js'`), for bundled pages where the
+   * backend's own `import('gpu.js')` cannot resolve a bare specifier. Default: that import.
+   */
+  readonly gpuJs?: unknown
 }
 
 /** A gpu.js kernel that did not run in the requested mode, and gpu.js's reason. */
@@ -84,16 +90,25 @@ export interface GpuBackendInfo {
   readonly mode: GpuMode
   /** The mode that was asked for. */
   readonly requested: GpuMode | 'auto'
-  /** The WebGPU adapter in words (webgpu), or `'WebAssembly SIMD on the CPU'` (webasm). */
+  /**
+   * The adapter in words: the WebGPU adapter (webgpu), the WebGL renderer (webgl2), or
+   * `'WebAssembly SIMD on the CPU'` (webasm).
+   */
   readonly adapter: string
   /** True when the adapter is a CPU implementation (llvmpipe, SwiftShader) or webasm. */
   readonly software: boolean
-  /** Bits of float storage and arithmetic: 32 in both modes. */
+  /**
+   * True when no mode that was tried runs on a hardware adapter: for `'auto'`, none of webgpu,
+   * webgl2, webasm; for a requested mode, that mode's `software`. There the cpu backend is
+   * faster (see `preferCpu` and `chooseBackend`).
+   */
+  readonly softwareOnly: boolean
+  /** Bits of float storage and arithmetic: 32 in every mode (webgl2: float32 textures). */
   readonly floatPrecision: 32
   /** How dtypes are stored on the device. */
   readonly storage: string
-  /** Modes `'auto'` tried before this one, each with why it was not used. */
-  readonly passedOver: readonly { readonly mode: GpuMode; readonly reason: string }[]
+  /** Modes `'auto'` did not take, each with why it was not used. */
+  readonly passedOver: readonly PassedOver[]
   /**
    * Kernels that gpu.js ran in another mode than `mode` (gpu.js degrades a kernel it cannot
    * compile to its cpu mode and gives `fallbackReason`). Empty unless something fell back;
@@ -130,6 +145,13 @@ class GpuBuffer implements BufferHandle {
 }
 
 const STORAGE = 'float32 for every dtype: int32 exact for |v| <= 2^24, bool as 0/1'
+
+/**
+ * webasm: kernels kept compiled, and wasm modules (one WebAssembly.Memory each) per kernel:
+ * at most 40·2 = 80 memories, under Chromium's cap of about 124 a page (see `kernel`).
+ */
+const WEBASM_KERNELS = 40
+const WEBASM_SIZES = 2
 
 /** Up to this many scatter entries, each output scans them all; beyond, they are sorted first. */
 const DIRECT_SCATTER = 64
@@ -203,8 +225,22 @@ class GpuJsBackend implements GpuBackend {
     return handle
   }
 
+  /**
+   * The compiled kernel for `key`, built on first use. On webasm the cache is an LRU of
+   * WEBASM_KERNELS kernels: each holds its own WebAssembly.Memory per input-size signature
+   * (gpu.js keeps up to `moduleCacheLimit` of them), and a browser caps the memories a page
+   * may hold (Chromium: about 124, since each reserves 8 GiB of address space in V8's 1 TiB
+   * sandbox), so an unbounded cache fails with "WebAssembly.Memory(): could not allocate
+   * memory" after a few dozen kernels. An evicted kernel is destroyed in queue order, after
+   * the launches already queued on it.
+   */
   private kernel(key: string, source: () => string): GpuJsKernel {
     let kernel = this.kernels.get(key)
+    if (kernel !== undefined && this.details.mode === 'webasm') {
+      // refresh the LRU order (a Map iterates in insertion order)
+      this.kernels.delete(key)
+      this.kernels.set(key, kernel)
+    }
     if (kernel === undefined) {
       kernel = this.gpu.createKernel(source(), {
         output: [1],
@@ -217,14 +253,25 @@ class GpuJsBackend implements GpuBackend {
         tactic: 'precision',
       })
       this.kernels.set(key, kernel)
+      if (this.details.mode === 'webasm' && this.kernels.size > WEBASM_KERNELS) {
+        const [oldKey, old] = this.kernels.entries().next().value!
+        this.kernels.delete(oldKey)
+        void this.enqueue(() => Promise.resolve(old.destroy?.()))
+      }
     }
     return kernel
   }
 
+  /** After a kernel's first run: bounds gpu.js's per-size module cache on webasm (see `kernel`). */
+  private settle(kernel: GpuJsKernel): void {
+    if (this.details.mode !== 'webasm') return
+    const ran = kernel.kernel as { moduleCacheLimit?: number } | undefined
+    if (ran !== undefined && ran.moduleCacheLimit !== WEBASM_SIZES) ran.moduleCacheLimit = WEBASM_SIZES
+  }
+
   /** Records (once per kernel) a kernel that gpu.js ran in another mode than this backend's. */
   private checkMode(key: string, kernel: GpuJsKernel): void {
-    const ran = kernel.kernel?.constructor as { mode?: string } | undefined
-    const mode = ran?.mode
+    const mode = ranMode(kernel)
     if (mode === undefined || mode === this.details.mode) return
     if (this.fallbacks.some((f) => f.kernel === key)) return
     const reason = kernel.kernel?.fallbackReason ?? 'gpu.js gave no reason'
@@ -255,6 +302,7 @@ class GpuJsBackend implements GpuBackend {
       kernel.setOutput([spec.size])
       const out = await kernel(...args, params)
       this.checkMode(spec.key, kernel)
+      this.settle(kernel)
       return out
     })
     return new GpuBuffer(this.name, spec.size, spec.dtype, result)
@@ -658,6 +706,21 @@ class GpuJsBackend implements GpuBackend {
   }
 }
 
+/**
+ * The gpu.js mode a kernel ran in. gpu.js's WebGL kernels all report mode `'gpu'`; the
+ * WebGL2 one is told apart by its class name (`WebGL2Kernel`).
+ */
+function ranMode(kernel: GpuJsKernel): string | undefined {
+  const ran = kernel.kernel?.constructor as { mode?: string; name?: string } | undefined
+  if (ran?.mode !== 'gpu') return ran?.mode
+  const context = (kernel.kernel as { context?: unknown }).context
+  const WebGL2 = (globalThis as { WebGL2RenderingContext?: abstract new () => unknown })
+    .WebGL2RenderingContext
+  if (WebGL2 !== undefined && context instanceof WebGL2) return 'webgl2'
+  if ((ran.name ?? '').includes('WebGL2')) return 'webgl2'
+  return (ran.name ?? '').includes('HeadlessGL') ? 'headlessgl' : 'webgl'
+}
+
 /** Checks that `mode` really runs: one small kernel, its result and the mode gpu.js used. */
 async function probe(gpu: GpuJsInstance, mode: GpuMode): Promise<void> {
   const kernel = gpu.createKernel('function (a, b) { return a[this.thread.x] * b[this.thread.x] + 1 }', {
@@ -671,7 +734,7 @@ async function probe(gpu: GpuJsInstance, mode: GpuMode): Promise<void> {
     tactic: 'precision',
   })
   const result = await kernel(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8))
-  const ran = (kernel.kernel?.constructor as { mode?: string } | undefined)?.mode
+  const ran = ranMode(kernel)
   if (ran !== mode) {
     throw new BackendUnavailableError(
       `gpu:${mode}`,
@@ -688,12 +751,13 @@ async function probe(gpu: GpuJsInstance, mode: GpuMode): Promise<void> {
   kernel.destroy?.()
 }
 
+const isNode = (): boolean => typeof process !== 'undefined' && process.versions?.node !== undefined
+
 /** The WebGPU adapter: the page's `navigator.gpu`, or Dawn in Node (see `setupNodeWebGpu`). */
 async function webGpuAdapter(): Promise<{ adapter: string; software: boolean }> {
   const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator
-  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined
   if (nav?.gpu === undefined) {
-    if (!isNode)
+    if (!isNode())
       throw new BackendUnavailableError('gpu:webgpu', 'navigator.gpu is missing (this browser has no WebGPU)')
     const setup = await setupNodeWebGpu()
     return { adapter: setup.adapter, software: setup.software }
@@ -705,13 +769,44 @@ async function webGpuAdapter(): Promise<{ adapter: string; software: boolean }> 
   return { adapter: describeAdapter(adapter), software: isSoftwareAdapter(adapter) }
 }
 
-async function startMode(
-  module: GpuJsModule,
-  mode: GpuMode,
-): Promise<{ gpu: GpuJsInstance; adapter: string; software: boolean }> {
+/** The parts of a WebGL2 context the renderer check reads. */
+interface GlLike {
+  readonly RENDERER: number
+  getParameter(name: number): unknown
+  getExtension(name: string): unknown
+}
+
+/**
+ * The WebGL2 renderer in words (the unmasked one where the browser gives it) and whether it is
+ * a CPU implementation (SwiftShader, llvmpipe). gpu.js has WebGL2 only in a browser.
+ */
+function webGl2Renderer(module: GpuJsModule): { adapter: string; software: boolean } {
+  const reason = isNode()
+    ? 'gpu.js runs WebGL2 only in a browser (Node has no WebGL2 context; use webgpu or webasm)'
+    : 'this browser gives no WebGL2 context'
+  if (module.GPU.isWebGL2Supported !== true) throw new BackendUnavailableError('gpu:webgl2', reason)
+  const document = (
+    globalThis as { document?: { createElement(tag: 'canvas'): { getContext(id: string): unknown } } }
+  ).document
+  const gl = document?.createElement('canvas').getContext('webgl2') as GlLike | null | undefined
+  if (gl === null || gl === undefined) throw new BackendUnavailableError('gpu:webgl2', reason)
+  if (gl.getExtension('EXT_color_buffer_float') === null) {
+    throw new BackendUnavailableError(
+      'gpu:webgl2',
+      'WebGL2 without EXT_color_buffer_float cannot hold float32 outputs (gpu.js would pack them into bytes)',
+    )
+  }
+  const debug = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null
+  const renderer = String(gl.getParameter(debug === null ? gl.RENDERER : debug.UNMASKED_RENDERER_WEBGL))
+  return { adapter: `WebGL2 ${renderer}`, software: /swiftshader|llvmpipe|software|lavapipe/i.test(renderer) }
+}
+
+/** Starts gpu.js in one mode and checks it with a test kernel. */
+async function startMode(module: GpuJsModule, mode: GpuMode): Promise<StartedMode<GpuJsInstance>> {
   let adapter = 'WebAssembly SIMD on the CPU'
   let software = true
   if (mode === 'webgpu') ({ adapter, software } = await webGpuAdapter())
+  else if (mode === 'webgl2') ({ adapter, software } = webGl2Renderer(module))
   else if (module.GPU.isWebAssemblySupported === false) {
     throw new BackendUnavailableError('gpu:webasm', 'gpu.js reports no WebAssembly support here')
   }
@@ -726,8 +821,10 @@ async function startMode(
       `gpu.js failed to run a kernel: ${error instanceof Error ? error.message : String(error)}`,
     )
   }
-  return { gpu, adapter, software }
+  return { value: gpu, adapter, software }
 }
+
+const MODES: readonly (GpuMode | 'auto')[] = ['webgpu', 'webgl2', 'webasm', 'auto']
 
 /**
  * Creates the gpu.js backend in one mode. gpu.js (and, for webgpu in Node, `webgpu`) are
@@ -737,8 +834,9 @@ async function startMode(
  * Inspect `backend.info` for the mode that runs, the adapter, float precision and any kernel
  * that gpu.js degraded (with its `fallbackReason`).
  *
- * @param options - `mode`: `'webgpu'`, `'webasm'` or `'auto'` (default: webgpu on a hardware
- *   adapter, else webasm)
+ * @param options - `mode`: `'webgpu'`, `'webgl2'`, `'webasm'` or `'auto'` (default: webgpu,
+ *   then webgl2, on a hardware adapter, else webasm; see `auto.ts`); `gpuJs`: the gpu.js
+ *   module, where a bundled page cannot `import('gpu.js')` by name
  * @returns the backend
  * @throws InvalidArgumentError for an unknown mode
  * @throws BackendUnavailableError when the mode (or, for auto, every mode) cannot run
@@ -754,48 +852,40 @@ async function startMode(
  */
 export async function createGpuBackend(options: GpuBackendOptions = {}): Promise<GpuBackend> {
   const requested = options.mode ?? 'auto'
-  if (requested !== 'webgpu' && requested !== 'webasm' && requested !== 'auto') {
+  if (!MODES.includes(requested)) {
     throw new InvalidArgumentError(
       'createGpuBackend',
       'mode',
-      `must be 'webgpu', 'webasm' or 'auto', got ${JSON.stringify(requested)}`,
+      `must be 'webgpu', 'webgl2', 'webasm' or 'auto', got ${JSON.stringify(requested)}`,
     )
   }
   let module: GpuJsModule
   try {
-    module = await loadGpuJs()
+    module = await loadGpuJs(options.gpuJs)
   } catch (error) {
     throw new BackendUnavailableError(
       `gpu:${requested}`,
       `the optional peer dependency gpu.js (^2.24) could not be loaded: ${error instanceof Error ? error.message : String(error)}; install it with npm i gpu.js@2.24`,
     )
   }
-  const passedOver: { mode: GpuMode; reason: string }[] = []
-  const modes: GpuMode[] = requested === 'auto' ? ['webgpu', 'webasm'] : [requested]
-  for (const mode of modes) {
-    try {
-      const started = await startMode(module, mode)
-      if (requested === 'auto' && mode === 'webgpu' && started.software) {
-        started.gpu.destroy()
-        passedOver.push({ mode, reason: `software adapter ${started.adapter} (slower than webasm)` })
-        continue
-      }
-      return new GpuJsBackend(started.gpu, {
-        mode,
-        requested,
-        adapter: started.adapter,
-        software: started.software,
-        floatPrecision: 32,
-        storage: STORAGE,
-        passedOver,
-      })
-    } catch (error) {
-      if (!(error instanceof BackendUnavailableError)) throw error
-      passedOver.push({ mode, reason: error.reason })
-    }
-  }
-  throw new BackendUnavailableError(
-    `gpu:${requested}`,
-    passedOver.map((p) => `${p.mode}: ${p.reason}`).join('; '),
-  )
+  const start = (mode: GpuMode) => startMode(module, mode)
+  const choice =
+    requested === 'auto'
+      ? await selectMode(start, (gpu) => gpu.destroy())
+      : await start(requested).then((started) => ({
+          mode: requested,
+          started,
+          softwareOnly: started.software,
+          passedOver: [],
+        }))
+  return new GpuJsBackend(choice.started.value, {
+    mode: choice.mode,
+    requested,
+    adapter: choice.started.adapter,
+    software: choice.started.software,
+    softwareOnly: choice.softwareOnly,
+    floatPrecision: 32,
+    storage: STORAGE,
+    passedOver: choice.passedOver,
+  })
 }

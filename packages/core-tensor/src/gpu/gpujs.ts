@@ -48,16 +48,22 @@ export interface GpuJsModule {
     new (settings: { mode: string }): GpuJsInstance
     readonly isWebAssemblySupported?: boolean
     readonly isWebGPUSupported?: boolean
+    readonly isWebGL2Supported?: boolean
   }
 }
 
-/** Loads gpu.js (CommonJS) through `import()`, whichever way the loader exposes its exports. */
-export async function loadGpuJs(): Promise<GpuJsModule> {
+/**
+ * Loads gpu.js (CommonJS) through `import()`, or takes the module the caller imported itself
+ * (a bundled page), whichever way the loader exposes its exports.
+ */
+export async function loadGpuJs(given?: unknown): Promise<GpuJsModule> {
   const specifier = 'gpu.js'
-  const module = (await import(/* @vite-ignore */ specifier)) as Partial<GpuJsModule> & {
+  const module = (given ?? (await import(/* @vite-ignore */ specifier))) as Partial<GpuJsModule> & {
     default?: GpuJsModule
   }
-  return module.GPU !== undefined ? (module as GpuJsModule) : module.default!
+  const found = module.GPU !== undefined ? (module as GpuJsModule) : module.default
+  if (typeof found?.GPU !== 'function') throw new Error('the module given as gpu.js has no GPU class')
+  return found
 }
 
 /** True when a kernel result is a GPU-resident buffer (webgpu) rather than host memory. */

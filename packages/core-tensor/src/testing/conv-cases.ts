@@ -493,7 +493,9 @@ export const convValueCases: ValueCase[] = [
         T.sum(T.maxPool2d(p.x, { kernelSize: [1, 2], stride: 1 })),
       )({ x: row }).x
       await expectClose(overlap, [[[[1, 1, 0]]]], ctx.tolerance)
-      // a NaN anywhere in a window gives NaN, whether it comes first or later
+      // a NaN anywhere in a window gives NaN, whether it comes first or later; only where NaN
+      // is IEEE (WGSL lets a compiler assume no NaN: SwiftShader folds the NaN test away)
+      if (!ctx.backend.strictNumerics) return
       const withNaN = T.fromArray(
         [
           [

@@ -10,7 +10,7 @@ describe('createGpuBackend', () => {
   it('rejects an unknown mode with a typed error naming the argument', async () => {
     await expect(createGpuBackend({ mode: 'webgl' as GpuMode })).rejects.toThrow(InvalidArgumentError)
     await expect(createGpuBackend({ mode: 'webgl' as GpuMode })).rejects.toThrow(
-      `createGpuBackend: mode must be 'webgpu', 'webasm' or 'auto', got "webgl"`,
+      `createGpuBackend: mode must be 'webgpu', 'webgl2', 'webasm' or 'auto', got "webgl"`,
     )
   })
 
@@ -28,13 +28,18 @@ describe('createGpuBackend', () => {
     expect(backend.name).toBe(`gpu:${backend.info.mode}`)
     const webgpu = await setupNodeWebGpu().catch((error: unknown) => error)
     if (webgpu instanceof BackendUnavailableError || (webgpu as { software: boolean }).software) {
-      // no hardware adapter: auto runs webasm and says why not webgpu
+      // no hardware adapter: auto runs webasm and says why not webgpu, nor webgl2 (no browser)
       expect(backend.info.mode).toBe('webasm')
-      expect(backend.info.passedOver.map((p) => p.mode)).toEqual(['webgpu'])
+      expect(backend.info.softwareOnly).toBe(true)
+      expect(backend.info.passedOver.map((p) => p.mode)).toEqual(['webgpu', 'webgl2'])
       expect(backend.info.passedOver[0].reason.length).toBeGreaterThan(0)
+      expect(backend.info.passedOver[1].reason).toBe(
+        'gpu.js runs WebGL2 only in a browser (Node has no WebGL2 context; use webgpu or webasm)',
+      )
     } else {
       expect(backend.info.mode).toBe('webgpu')
       expect(backend.info.software).toBe(false)
+      expect(backend.info.softwareOnly).toBe(false)
     }
     backend.destroy()
   })
