@@ -17,6 +17,7 @@ import {
   randint,
   sigmoid,
   ShapeError,
+  stack,
   type Tensor,
   type TensorTree,
   tidy,
@@ -58,6 +59,14 @@ import {
  * penalty; `'hinge'` the hinge discriminator with the Wasserstein generator loss.
  */
 export type GanObjective = 'minimax' | 'non-saturating' | 'wgan-gp' | 'hinge'
+
+/** What a discriminator step leaves beside its loss: device scalars, read once per step. */
+interface DiscriminatorDiagnostics {
+  state?: TensorTree
+  realOutput?: Tensor
+  fakeOutput?: Tensor
+  penalty?: Tensor
+}
 
 /** Everything needed to continue a run exactly. */
 export interface GanCheckpoint {
@@ -287,7 +296,7 @@ export async function trainGan(options: TrainGanOptions): Promise<TrainGanResult
   const dLossOf = (
     dParams: TensorTree,
     batch: { real: Tensor; fake: Tensor; batchLabels?: Tensor; penaltyKey: Key },
-    out: { state?: TensorTree; realOutput?: number; fakeOutput?: number; penalty?: number },
+    out: DiscriminatorDiagnostics,
   ): Tensor => {
     const training = true
     const r = discriminate(config, dParams, batch.real, {
@@ -302,14 +311,15 @@ export async function trainGan(options: TrainGanOptions): Promise<TrainGanResult
     })
     keepTree(f.state)
     out.state = f.state
-    out.realOutput = noGrad(() => mean(probabilities ? sigmoid(r.scores) : r.scores).item())
-    out.fakeOutput = noGrad(() => mean(probabilities ? sigmoid(f.scores) : f.scores).item())
+    // kept past the gradient's scope as device tensors: read back once per step, below
+    out.realOutput = keep(noGrad(() => mean(probabilities ? sigmoid(r.scores) : r.scores)))
+    out.fakeOutput = keep(noGrad(() => mean(probabilities ? sigmoid(f.scores) : f.scores)))
     if (objective === 'wgan-gp') {
       const critic = (x: Tensor): Tensor =>
         discriminate(config, dParams, x, { training, state: state.discriminator, labels: batch.batchLabels })
           .scores
       const penalty = gradientPenalty(critic, batch.real, batch.fake, { key: batch.penaltyKey })
-      out.penalty = noGrad(() => penalty.item())
+      out.penalty = keep(noGrad(() => mul(penalty, 1)))
       return add(wassersteinCriticLoss(r.scores, f.scores), mul(penalty, lambda))
     }
     if (objective === 'hinge') return hingeDiscriminatorLoss(r.scores, f.scores)
@@ -378,12 +388,13 @@ export async function trainGan(options: TrainGanOptions): Promise<TrainGanResult
 
   while (step < options.steps) {
     const stepKey = fold(options.key, step)
-    let dLoss = 0
-    let dNorm = 0
-    let dOut: { state?: TensorTree; realOutput?: number; fakeOutput?: number; penalty?: number } = {}
+    // this step's scalars stay on the device until the one readback at the end of the step
+    let dLoss: Tensor | undefined
+    let dNorm: Tensor | undefined
+    let dOut: DiscriminatorDiagnostics = {}
     for (let c = 0; c < criticSteps; c++) {
       const criticKey = fold(stepKey, c)
-      const out: typeof dOut = {}
+      const out: DiscriminatorDiagnostics = {}
       const result = tidy(() => {
         const { real, batchLabels, z } = drawBatch(criticKey)
         const fake = noGrad(
@@ -401,8 +412,8 @@ export async function trainGan(options: TrainGanOptions): Promise<TrainGanResult
         )
         const { updates, state: next } = discriminatorOptimizer.update(grads, dOpt, params.discriminator)
         return {
-          loss: value.item(),
-          norm: globalNorm(grads).item(),
+          loss: value,
+          norm: globalNorm(grads),
           discriminator: applyUpdates(params.discriminator, updates),
           optimizer: next,
         }
@@ -420,6 +431,7 @@ export async function trainGan(options: TrainGanOptions): Promise<TrainGanResult
         owned.delete(previous)
         owned.add(out.state)
       }
+      dispose([dLoss, dNorm, dOut.realOutput, dOut.fakeOutput, dOut.penalty])
       dLoss = result.loss
       dNorm = result.norm
       dOut = out
@@ -430,8 +442,8 @@ export async function trainGan(options: TrainGanOptions): Promise<TrainGanResult
       const { value, grads } = gStep(params.generator, { z, batchLabels }, gOut)
       const { updates, state: next } = generatorOptimizer.update(grads, gOpt, params.generator)
       return {
-        loss: value.item(),
-        norm: globalNorm(grads).item(),
+        loss: value,
+        norm: globalNorm(grads),
         generator: applyUpdates(params.generator, updates),
         optimizer: next,
       }
@@ -452,20 +464,33 @@ export async function trainGan(options: TrainGanOptions): Promise<TrainGanResult
     if (ema !== undefined)
       ema = replace(ema, emaUpdate({ count: step, average: ema }, params.generator, emaDecay).average)
     step += 1
-    if (![dLoss, gResult.loss].every(Number.isFinite)) {
+    const scalars = [
+      dLoss!,
+      dNorm!,
+      gResult.loss,
+      gResult.norm,
+      dOut.realOutput,
+      dOut.fakeOutput,
+      dOut.penalty,
+    ]
+    const stacked = tidy(() => stack(scalars.filter((t): t is Tensor => t !== undefined)))
+    const values = await stacked.data()
+    dispose([stacked, scalars])
+    const [d, dN, g, gN, real, fake, gp] = Array.from(values)
+    if (![d, g].every(Number.isFinite)) {
       throw new InvalidArgumentError(
         op,
         'options',
-        `must give a finite training run, got a non-finite loss at step ${step} (discriminator ${dLoss}, generator ${gResult.loss}); lower the learning rates`,
+        `must give a finite training run, got a non-finite loss at step ${step} (discriminator ${d}, generator ${g}); lower the learning rates`,
       )
     }
-    acc.d += dLoss
-    acc.g += gResult.loss
-    acc.real += dOut.realOutput ?? 0
-    acc.fake += dOut.fakeOutput ?? 0
-    acc.gp += dOut.penalty ?? 0
-    acc.dNorm += dNorm
-    acc.gNorm += gResult.norm
+    acc.d += d
+    acc.g += g
+    acc.real += real ?? 0
+    acc.fake += fake ?? 0
+    acc.gp += gp ?? 0
+    acc.dNorm += dN
+    acc.gNorm += gN
     acc.count += 1
     if (step % logEvery === 0) report()
     if (checkpointEvery > 0 && step % checkpointEvery === 0 && step < options.steps && options.onCheckpoint) {

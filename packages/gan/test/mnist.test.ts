@@ -4,7 +4,7 @@
 // Reduced form (CI): a narrow DCGAN (width 8, Adam 1e-3) for 120 steps on 10,000 images; it
 // must have moved well away from its initial noise on FD-LeNet and the class spread. Full form
 // (GEN_TEST_FULL=1, about two hours on an idle 2-core machine): the shipped recipes (width 16,
-// 7000 steps each, scripts/train-dcgan.ts), 10k samples against the 10k test images: FD-LeNet
+// 9000 DCGAN steps and 7000 conditional ones, scripts/train-dcgan.ts), 10k samples against the 10k test images: FD-LeNet
 // below the shipped VAE's under the same protocol (184.6, packages/autoencoder/weights/README.md),
 // every digit ≥ 3% and a class entropy above 2.2 nats; the conditional DCGAN's samples are the
 // requested digit ≥ 90% of the time. The shipped weights (weights/README.md) are these recipes
@@ -99,7 +99,7 @@ test(
       ...init,
       data: realImages(train.images, 0, trainCount),
       objective: 'non-saturating',
-      steps: full ? 7000 : 120,
+      steps: full ? 9000 : 120,
       batchSize: full ? 64 : 32,
       generatorOptimizer: adam,
       discriminatorOptimizer: adam,
