@@ -25,7 +25,7 @@ describe('bench harness', () => {
     expect(table).toContain('40.00 GFLOP/s')
   })
 
-  it('runs candidates, reports unavailable ones as skipped with the reason', async () => {
+  it('runs candidates, reports unavailable ones and failed set-ups as skipped with the reason', async () => {
     let calls = 0
     const results = await runSuites(
       [
@@ -34,6 +34,13 @@ describe('bench harness', () => {
           name: 'n',
           candidates: [
             { library: 'missing', unavailable: 'not installed' },
+            {
+              library: 'no-adapter',
+              setup: () => {
+                throw new Error('no GPU adapter')
+              },
+              run: () => (calls += 1000),
+            },
             { library: 'loop', run: () => (calls += 1) },
           ],
         },
@@ -41,8 +48,10 @@ describe('bench harness', () => {
       { timeMs: 10, iterations: 3, warmupMs: 0 },
     )
     expect(calls).toBeGreaterThanOrEqual(3)
+    expect(calls).toBeLessThan(1000)
     expect(results[0].skipped).toBe('not installed')
-    expect(results[1].medianMs).toBeGreaterThanOrEqual(0)
-    expect(results[1].ratio).toBe(1)
+    expect(results[1].skipped).toBe('unavailable: no GPU adapter')
+    expect(results[2].medianMs).toBeGreaterThanOrEqual(0)
+    expect(results[2].ratio).toBe(1)
   })
 })

@@ -11,7 +11,11 @@ import { Bench } from 'tinybench'
 export interface Candidate {
   /** Who runs it: `gen-cpu`, `tfjs-wasm`, `plain-js`... */
   library: string
-  /** Prepares inputs outside the timed region; its result is passed to `run`. */
+  /**
+   * Prepares inputs outside the timed region; its result is passed to `run`. If it throws,
+   * the candidate is reported as skipped with the error's message (a backend it needs is
+   * missing here) and the other candidates still run.
+   */
   setup?: () => unknown
   /** The timed work. May be async (GPU readback). */
   run: (state: unknown) => unknown
@@ -91,7 +95,17 @@ export async function runSuites(suites: Suite[], options: RunOptions = {}): Prom
         results.push({ ...head, skipped: candidate.unavailable })
         continue
       }
-      const state = await candidate.setup?.()
+      let state: unknown
+      try {
+        state = await candidate.setup?.()
+      } catch (error) {
+        // a setup that finds its backend missing (no GPU adapter, say) skips, with the reason
+        results.push({
+          ...head,
+          skipped: `unavailable: ${error instanceof Error ? error.message : String(error)}`,
+        })
+        continue
+      }
       const bench = new Bench({
         time: options.timeMs ?? 1000,
         iterations: options.iterations ?? 5,
