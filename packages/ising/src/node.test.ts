@@ -3,7 +3,7 @@ import { afterAll, expect, test } from 'vitest'
 import { randomSpins } from './energy'
 import { cubicLattice, squareLattice } from './lattice'
 import { multiSpinSweep, packSpins, type PackedSpins } from './multispin'
-import { createReplicaPool, parallelMultiSpinSweeps, type Replica } from './node'
+import { createReplicaPool, parallelMultiSpinSweeps, sharePackedSpins, type Replica } from './node'
 import { createRng } from './rng'
 
 const pool = createReplicaPool({ threads: 2 })
@@ -37,6 +37,29 @@ test('the pool gives, bit for bit, the sequential multiSpinSweep result on each 
   const once = replicas(1)
   await parallelMultiSpinSweeps(once, { sweeps: 10, threads: 3 })
   expect(once[2].packed.words).toEqual(seq[2].packed.words)
+})
+
+test('shared replicas are swept in place on the workers, bit for bit as the sequential sweep', async () => {
+  const shared = replicas(3).map((r) => ({ ...r, packed: sharePackedSpins(r.packed) }))
+  const seq = replicas(3).map((r) => ({ ...r, packed: copy(r.packed) }))
+  expect(shared[0].packed.words.buffer).toBeInstanceOf(SharedArrayBuffer)
+  expect(shared[0].packed.words).toEqual(seq[0].packed.words)
+  const before = shared.map((r) => r.packed.words)
+  // a shared and a copied replica in one call, two calls in a row
+  const mixed = [
+    shared[0],
+    seq.map((r) => ({ ...r, packed: copy(r.packed), rng: createRng(key(99)) }))[1],
+    shared[2],
+  ]
+  await pool.sweep(mixed, 4)
+  await pool.sweep(mixed, 5)
+  for (const i of [0, 2]) multiSpinSweep(seq[i].packed, { beta: seq[i].beta, rng: seq[i].rng, sweeps: 9 })
+  for (const i of [0, 2]) {
+    expect(shared[i].packed.words).toBe(before[i])
+    expect(shared[i].packed.words).toEqual(seq[i].packed.words)
+    expect(shared[i].rng.state).toEqual(seq[i].rng.state)
+  }
+  expect(() => sharePackedSpins({ words: new Int32Array(3) } as unknown as PackedSpins)).toThrow(/packSpins/)
 })
 
 test('bad input is rejected with InvalidArgumentError', async () => {

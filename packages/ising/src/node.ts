@@ -3,7 +3,7 @@
  * Node-only helpers of `@gen/ising`: worker threads that run `multiSpinSweep` on
  * independent replicas (or temperatures) in parallel. Kept out of the browser-safe main entry.
  */
-import { Worker } from 'node:worker_threads'
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import { InvalidArgumentError } from '@gen/core-tensor'
 import {
   checkMultiSpinOptions,
@@ -31,9 +31,11 @@ export interface ReplicaPool {
   /**
    * Runs `sweeps` multi-spin sweeps on every replica, the replicas split evenly over the threads.
    * Calls made before the previous one has finished wait for it (they run in call order).
-   * Each replica's words and generator state are copied to its worker and back, so the result is
-   * the one `multiSpinSweep` gives on the same replica (bit for bit), whatever the number
-   * of threads.
+   * Each replica's generator state, and its words unless they are shared
+   * ({@link sharePackedSpins}: swept in place), are copied to its worker and back, so the result
+   * is the one `multiSpinSweep` gives on the same replica (bit for bit), whatever the number
+   * of threads. A call costs one futex wake per worker and one message each way on a private
+   * port (tens of µs), not an event-loop round trip per worker.
    *
    * @param replicas - distinct replicas (no packed state or generator twice)
    * @param sweeps - sweeps per replica, an integer >= 0
@@ -55,31 +57,122 @@ export interface ReplicaPoolOptions {
   threads?: number
 }
 
+/** True when the words live in a SharedArrayBuffer (see {@link sharePackedSpins}). */
+function isShared(packed: PackedSpins): boolean {
+  return packed.words.buffer instanceof SharedArrayBuffer
+}
+
+/**
+ * A copy of a packed state whose words live in a `SharedArrayBuffer`, so that
+ * {@link ReplicaPool.sweep} sweeps it in place on its worker thread: no copy of the words to
+ * the worker and back on each call (2 × N/8 bytes per replica and call, serial on the calling
+ * thread). Everything else (`multiSpinSweep`, `packedEnergy`, `unpackSpins`) takes it as any
+ * packed state. Do not read or change it while a pool call on it is in flight.
+ *
+ * @param packed - a state made by `packSpins`
+ * @returns the shared copy
+ * @throws InvalidArgumentError when packed is not a packed state
+ * @example
+ * ```ts
+ * const packed = sharePackedSpins(packSpins(model, allUp(model)))
+ * await pool.sweep([{ packed, beta, rng }], 100) // swept in place on a worker
+ * ```
+ */
+export function sharePackedSpins(packed: PackedSpins): PackedSpins {
+  const words = (packed as PackedSpins | null)?.words
+  if (!(words instanceof Int32Array) || packed.words.length !== packed.size / 32) {
+    throw new InvalidArgumentError('sharePackedSpins', 'packed', 'must be a state made by packSpins')
+  }
+  const shared = new Int32Array(new SharedArrayBuffer(words.byteLength))
+  shared.set(words)
+  return { ...packed, words: shared }
+}
+
 interface WireJob extends KernelJob {
   dimension: 2 | 3
 }
 
 /**
  * The worker's program: the two self-contained kernels, inlined as source text (so the same code
- * runs from the TypeScript sources and from the bundle), and a message loop. A worker waits in
- * its event loop (blocking, no spinning) until it gets a batch of jobs.
+ * runs from the TypeScript sources and from the bundle), and a loop that sleeps in
+ * `Atomics.wait` on its control word (blocking, no spinning) until the pool bumps it.
+ *
+ * Why not `'message'` events: a message wakes the worker's event loop and the reply wakes the
+ * caller's, each some tens of µs on a busy machine, on every call; a futex wake is a few µs.
+ * The jobs still travel as a message on a private port, read synchronously with
+ * `receiveMessageOnPort` once the control word says one is there; shared words go by reference.
+ * Control words: [0] the last batch posted, [1] the last batch done.
  */
 function workerSource(): string {
   return [
     "'use strict'",
-    "const { parentPort } = require('node:worker_threads')",
+    "const { workerData, receiveMessageOnPort } = require('node:worker_threads')",
     `const kernel2d = (${multiSpinKernel2d.toString()})`,
     `const kernel3d = (${multiSpinKernel3d.toString()})`,
-    'parentPort.on("message", (jobs) => {',
+    'const { control, port } = workerData',
+    'let seen = 0',
+    'for (;;) {',
+    '  Atomics.wait(control, 0, seen)',
+    '  const posted = Atomics.load(control, 0)',
+    '  if (posted === seen) continue',
+    '  seen = posted',
+    '  const jobs = receiveMessageOnPort(port).message',
     '  const transfer = []',
-    '  for (const job of jobs) {',
-    '    if (job.dimension === 2) kernel2d(job)',
-    '    else kernel3d(job)',
-    '    transfer.push(job.words.buffer, job.state.buffer)',
+    '  let error = null',
+    '  try {',
+    '    for (const job of jobs) {',
+    '      if (job.dimension === 2) kernel2d(job)',
+    '      else kernel3d(job)',
+    // shared words were changed in place; a copy goes back by transfer
+    '      if (!(job.words.buffer instanceof SharedArrayBuffer)) transfer.push(job.words.buffer)',
+    '      transfer.push(job.state.buffer)',
+    '    }',
+    '  } catch (e) {',
+    '    error = String(e && e.stack ? e.stack : e)',
     '  }',
-    '  parentPort.postMessage(jobs, transfer)',
-    '})',
+    '  port.postMessage({ jobs, error }, error === null ? transfer : [])',
+    '  Atomics.store(control, 1, seen)',
+    '  Atomics.notify(control, 1)',
+    '}',
   ].join('\n')
+}
+
+/** `Atomics.waitAsync` (Node >= 16), typed here because the ES2022 lib lacks it. */
+interface AtomicsWithWaitAsync {
+  waitAsync: (
+    array: Int32Array,
+    index: number,
+    value: number,
+  ) => { async: false; value: string } | { async: true; value: Promise<string> }
+}
+
+/** One worker thread with its control words and the pool's end of its port. */
+interface PoolWorker {
+  worker: Worker
+  control: Int32Array
+  port: MessagePort
+  batch: number
+  /** Rejects the call in flight when the worker dies. */
+  exited: Promise<never>
+}
+
+function startWorker(source: string): PoolWorker {
+  const control = new Int32Array(new SharedArrayBuffer(8))
+  const { port1, port2 } = new MessageChannel()
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { control, port: port2 },
+    transferList: [port2],
+  })
+  worker.unref()
+  const exited = new Promise<never>((_, reject) => {
+    const fail = (why: string) =>
+      reject(new InvalidArgumentError('ReplicaPool.sweep', 'pool', `must stay open, got ${why}`))
+    worker.once('error', (error: Error) => fail(`a worker error: ${error.message}`))
+    worker.once('exit', (code: number) => fail(`a worker exit (${code})`))
+  })
+  exited.catch(() => undefined)
+  return { worker, control, port: port1, batch: 0, exited }
 }
 
 /**
@@ -114,49 +207,37 @@ export function createReplicaPool(options: ReplicaPoolOptions = {}): ReplicaPool
     )
   }
   const source = workerSource()
-  const workers: Worker[] = []
-  for (let t = 0; t < threads; t++) {
-    const worker = new Worker(source, { eval: true })
-    worker.unref()
-    workers.push(worker)
-  }
+  const workers: PoolWorker[] = []
+  for (let t = 0; t < threads; t++) workers.push(startWorker(source))
   let closed = false
 
-  function runOn(worker: Worker, jobs: WireJob[]): Promise<WireJob[]> {
-    return new Promise((resolve, reject) => {
-      const cleanup = (): void => {
-        worker.off('message', onMessage)
-        worker.off('error', onError)
-        worker.off('exit', onExit)
-        worker.unref()
-      }
-      const onMessage = (result: WireJob[]): void => {
-        cleanup()
-        resolve(result)
-      }
-      const onError = (error: Error): void => {
-        cleanup()
-        reject(error)
-      }
-      const onExit = (code: number): void => {
-        cleanup()
-        reject(
-          new InvalidArgumentError(
-            'ReplicaPool.sweep',
-            'pool',
-            `must stay open, got a worker exit (${code})`,
-          ),
-        )
-      }
-      worker.on('message', onMessage)
-      worker.on('error', onError)
-      worker.on('exit', onExit)
-      worker.ref()
-      worker.postMessage(
-        jobs,
-        jobs.flatMap((j) => [j.words.buffer as ArrayBuffer, j.state.buffer as ArrayBuffer]),
-      )
-    })
+  async function runOn(w: PoolWorker, jobs: WireJob[]): Promise<WireJob[]> {
+    // shared words go by reference; copied words and generator states are transferred
+    const transfer: ArrayBuffer[] = []
+    for (const j of jobs) {
+      const { buffer } = j.words
+      if (!(buffer instanceof SharedArrayBuffer)) transfer.push(buffer)
+      transfer.push(j.state.buffer as ArrayBuffer)
+    }
+    w.port.postMessage(jobs, transfer)
+    const batch = ++w.batch
+    Atomics.store(w.control, 0, batch)
+    Atomics.notify(w.control, 0)
+    // the caller's thread stays free: waitAsync resolves when the worker bumps word 1
+    const done = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(w.control, 1, batch - 1)
+    w.worker.ref()
+    try {
+      if (done.async) await Promise.race([done.value, w.exited])
+    } finally {
+      w.worker.unref()
+    }
+    const reply = receiveMessageOnPort(w.port)?.message as
+      { jobs: WireJob[]; error: string | null } | undefined
+    if (reply === undefined) {
+      throw new InvalidArgumentError('ReplicaPool.sweep', 'pool', 'must answer each batch, got no reply')
+    }
+    if (reply.error !== null) throw new Error(`ReplicaPool.sweep: a worker failed: ${reply.error}`)
+    return reply.jobs
   }
 
   async function runSweep(replicas: readonly Replica[], sweeps: number): Promise<void> {
@@ -180,7 +261,8 @@ export function createReplicaPool(options: ReplicaPoolOptions = {}): ReplicaPool
       seen.add(r.rng)
       return {
         dimension: r.packed.dimension,
-        words: r.packed.words.slice(),
+        // shared words are swept in place by the worker; others travel as a copy and back
+        words: isShared(r.packed) ? r.packed.words : r.packed.words.slice(),
         L: r.packed.L,
         rows: r.packed.rows,
         digits,
@@ -198,7 +280,7 @@ export function createReplicaPool(options: ReplicaPoolOptions = {}): ReplicaPool
     let i = 0
     for (const chunk of results) {
       for (const job of chunk) {
-        replicas[i].packed.words.set(job.words)
+        if (!isShared(replicas[i].packed)) replicas[i].packed.words.set(job.words)
         replicas[i].rng.state.set(job.state)
         i++
       }
@@ -215,7 +297,12 @@ export function createReplicaPool(options: ReplicaPoolOptions = {}): ReplicaPool
 
   async function close(): Promise<void> {
     closed = true
-    await Promise.all(workers.map((w) => w.terminate()))
+    await Promise.all(
+      workers.map((w) => {
+        w.port.close()
+        return w.worker.terminate()
+      }),
+    )
   }
 
   return { threads, sweep, close }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Candidate, Suite } from '../harness.ts'
 // Relative source imports, as in matmul.ts, until the bench depends on the package.
 import {
+  clusterWorkspace,
   createRng,
   metropolisSweep,
   multiSpinSweep,
@@ -12,10 +13,11 @@ import {
   randomSpins,
   squareLattice,
   unpackSpins,
+  wolffStep,
   type PackedSpins,
   type Xoshiro128,
 } from '../../../../packages/ising/src/index.ts'
-import { createReplicaPool, type ReplicaPool } from '../../../../packages/ising/src/node.ts'
+import { createReplicaPool, sharePackedSpins, type ReplicaPool } from '../../../../packages/ising/src/node.ts'
 import { key, split } from '../../../../packages/core-tensor/src/random/index.ts'
 
 // 2-D Ising Metropolis at Tc on the 1024 x 1024 torus: one iteration is 2 sweeps of each of 2
@@ -57,6 +59,21 @@ const multiSpin: Candidate = {
 const multiSpinThreads: Candidate = {
   library: 'gen multispin 2 threads',
   setup: () => ({ chains: chains(), pool: createReplicaPool({ threads: 2 }) }),
+  run: (state) => {
+    const s = state as { chains: Chain[]; pool: ReplicaPool }
+    return s.pool.sweep(s.chains, sweeps)
+  },
+  teardown: (state) => (state as { pool: ReplicaPool }).pool.close(),
+}
+
+// The same on shared words (sharePackedSpins): the workers sweep the replicas in place, so a
+// call copies nothing but the generator states.
+const multiSpinThreadsShared: Candidate = {
+  library: 'gen multispin 2 threads, shared words',
+  setup: () => ({
+    chains: chains().map((c) => ({ ...c, packed: sharePackedSpins(c.packed) })),
+    pool: createReplicaPool({ threads: 2 }),
+  }),
   run: (state) => {
     const s = state as { chains: Chain[]; pool: ReplicaPool }
     return s.pool.sweep(s.chains, sweeps)
@@ -213,14 +230,17 @@ interface CProcess {
   pending: (() => void)[]
 }
 
-function startC(source: string): CProcess {
+function startC(
+  source: string,
+  args: readonly string[] = [String(L), String(replicas), String(beta)],
+): CProcess {
   const dir = mkdtempSync(join(tmpdir(), 'gen-bench-ising-'))
   writeFileSync(join(dir, 'plain.c'), source)
   const cc = spawnSync('gcc', ['-O2', '-o', join(dir, 'plain'), join(dir, 'plain.c'), '-lm'], {
     encoding: 'utf8',
   })
   if (cc.status !== 0) throw new Error(`gcc failed: ${cc.stderr}`)
-  const child = spawn(join(dir, 'plain'), [String(L), String(replicas), String(beta)])
+  const child = spawn(join(dir, 'plain'), args)
   const proc: CProcess = { child, dir, pending: [] }
   child.stdout.setEncoding('utf8')
   child.stdout.on('data', (chunk: string) => {
@@ -238,16 +258,20 @@ function sweepC(proc: CProcess, n: number): Promise<void> {
 
 const gccAvailable = spawnSync('gcc', ['--version']).status === 0
 
-function cCandidate(library: string, source: string): Candidate | { library: string; unavailable: string } {
+function cCandidate(
+  library: string,
+  source: string,
+  protocol: { args?: readonly string[]; warmUp: number; perRun: number } = { warmUp: 200, perRun: sweeps },
+): Candidate | { library: string; unavailable: string } {
   if (!gccAvailable) return { library, unavailable: 'gcc not found' }
   return {
     library,
     setup: async () => {
-      const proc = startC(source)
-      await sweepC(proc, 200)
+      const proc = startC(source, protocol.args)
+      await sweepC(proc, protocol.warmUp)
       return proc
     },
-    run: (state) => sweepC(state as CProcess, sweeps),
+    run: (state) => sweepC(state as CProcess, protocol.perRun),
     teardown: (state) => {
       const proc = state as CProcess
       proc.child.kill()
@@ -255,6 +279,86 @@ function cCandidate(library: string, source: string): Candidate | { library: str
     },
   }
 }
+
+// Wolff at Tc on the 256 x 256 torus: one iteration is 100 single-cluster updates (mean cluster
+// size at Tc about 0.25 N, so about 25 sweeps' worth of sites), throughput in clusters/s.
+// Candidates: the package's wolffStep (CSR neighbour lists, a reused workspace) and a C Wolff
+// on the same rule (stack, xoshiro128**, add with probability 1 - e^{-2β}), from random starts
+// thermalised by 1000 clusters.
+const WOLFF_L = 256
+const wolffClusters = 100
+
+const wolff: Candidate = {
+  library: 'gen wolff',
+  setup: () => {
+    const model = squareLattice(WOLFF_L)
+    const [k1, k2] = split(key(7), 2)
+    const state = {
+      model,
+      spins: randomSpins(model, k1),
+      rng: createRng(k2),
+      workspace: clusterWorkspace(model),
+    }
+    for (let t = 0; t < 1000; t++)
+      wolffStep(model, state.spins, { beta, rng: state.rng, workspace: state.workspace })
+    return state
+  },
+  run: (state) => {
+    const s = state as {
+      model: ReturnType<typeof squareLattice>
+      spins: Int8Array
+      rng: Xoshiro128
+      workspace: ReturnType<typeof clusterWorkspace>
+    }
+    for (let t = 0; t < wolffClusters; t++)
+      wolffStep(s.model, s.spins, { beta, rng: s.rng, workspace: s.workspace })
+  },
+}
+
+const C_WOLFF_SOURCE = String.raw`// Wolff single-cluster updates on the L x L torus (xoshiro128**, add a parallel neighbour with
+// probability 1 - e^{-2β}): the C reference for the ising bench's Wolff row. Reads a cluster
+// count per line on stdin, runs that many, answers "ok".
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+static uint32_t S[4] = {0x9e3779b9u, 0x85ebca6bu, 0xc2b2ae35u, 1u};
+static inline uint32_t next(void) {
+  uint32_t out = rotl(S[1] * 5, 7) * 9, t = S[1] << 9;
+  S[2] ^= S[0]; S[3] ^= S[1]; S[1] ^= S[2]; S[0] ^= S[3]; S[2] ^= t; S[3] = rotl(S[3], 11);
+  return out;
+}
+int main(int argc, char **argv) {
+  int L = atoi(argv[1]), N = L * L;
+  double beta = atof(argv[2]);
+  uint64_t thr = (uint64_t)((1.0 - exp(-2.0 * beta)) * 4294967296.0);
+  int8_t *s = malloc(N);
+  int *stack = malloc(sizeof(int) * N);
+  for (int i = 0; i < N; i++) s[i] = (next() >> 31) ? 1 : -1;
+  char line[64];
+  while (fgets(line, sizeof line, stdin)) {
+    int n = atoi(line);
+    for (int c = 0; c < n; c++) {
+      int seed = (int)(((uint64_t)next() * (uint64_t)N) >> 32), top = 0;
+      int8_t v = s[seed];
+      s[seed] = -v; // flipped on entry: a flipped site is no longer parallel, so it is visited once
+      stack[top++] = seed;
+      while (top > 0) {
+        int i = stack[--top], x = i % L, y = i / L;
+        int nb[4] = {y * L + (x + 1) % L, y * L + (x + L - 1) % L, ((y + 1) % L) * L + x, ((y + L - 1) % L) * L + x};
+        for (int k = 0; k < 4; k++) {
+          int j = nb[k];
+          if (s[j] == v && next() < thr) { s[j] = -v; stack[top++] = j; }
+        }
+      }
+    }
+    fputs("ok\n", stdout);
+    fflush(stdout);
+  }
+  return 0;
+}
+`
 
 /** The Ising suites. */
 export function isingSuites(): Suite[] {
@@ -267,9 +371,24 @@ export function isingSuites(): Suite[] {
       candidates: [
         multiSpin,
         multiSpinThreads,
+        multiSpinThreadsShared,
         cCandidate('C multispin 64-bit (gcc -O2)', C_MULTISPIN_SOURCE),
         cCandidate('C plain (gcc -O2)', C_SOURCE),
         plain,
+      ],
+    },
+    {
+      group: 'ising',
+      name: `wolff 2d Tc L=${WOLFF_L}, ${wolffClusters} clusters`,
+      work: { amount: wolffClusters, unit: 'clusters' },
+      baseline: 'gen wolff',
+      candidates: [
+        wolff,
+        cCandidate('C wolff (gcc -O2)', C_WOLFF_SOURCE, {
+          args: [String(WOLFF_L), String(beta)],
+          warmUp: 1000,
+          perRun: wolffClusters,
+        }),
       ],
     },
   ]
