@@ -707,7 +707,11 @@ function statisticsDifference(rbm: Rbm, positive: Phase, negative: Phase, backen
         for (let j = 0; j < H; j++) hiddenBias[j] += scale * phase.p[q * H + j]
       }
     }
-    return { weights: Float64Array.from(sparse), visibleBias, hiddenBias }
+    return {
+      weights: sparse instanceof Float64Array ? sparse : Float64Array.from(sparse),
+      visibleBias,
+      hiddenBias,
+    }
   }
   const rows = positive.rows + negative.rows
   const x = new Float64Array(rows * V)

@@ -329,16 +329,24 @@ function momentumStepInPlace(
   options: { readonly learningRate: number; readonly momentum: number; readonly weightDecay: number },
 ): void {
   const { learningRate: eta, momentum: mu, weightDecay: lambda } = options
-  const names = ['weights', 'visibleBias', 'hiddenBias'] as const
-  for (const name of names) {
-    const theta = rbm[name]
-    const g = gradient[name]
-    const v = velocity[name]
-    const decay = name === 'weights' ? lambda : 0
-    for (let k = 0; k < theta.length; k++) {
-      v[k] = mu * v[k] + eta * (g[k] - decay * theta[k])
-      theta[k] += v[k]
-    }
+  momentumArrayInPlace(rbm.weights, gradient.weights, velocity.weights, { eta, mu, decay: lambda })
+  momentumArrayInPlace(rbm.visibleBias, gradient.visibleBias, velocity.visibleBias, { eta, mu, decay: 0 })
+  momentumArrayInPlace(rbm.hiddenBias, gradient.hiddenBias, velocity.hiddenBias, { eta, mu, decay: 0 })
+}
+
+/** v ← μ v + η (g − λ θ), θ ← θ + v on one array (a monomorphic loop over Float64Arrays). */
+function momentumArrayInPlace(
+  theta: Float64Array,
+  g: Float64Array,
+  v: Float64Array,
+  step: { readonly eta: number; readonly mu: number; readonly decay: number },
+): void {
+  const { eta, mu, decay } = step
+  const n = theta.length
+  for (let k = 0; k < n; k++) {
+    const d = mu * v[k] + eta * (g[k] - decay * theta[k])
+    v[k] = d
+    theta[k] += d
   }
 }
 

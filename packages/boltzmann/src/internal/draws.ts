@@ -26,9 +26,11 @@ export function bernoulliBits(probabilities: ArrayLike<number>, k: Key): Float64
   }
   // uniform k takes words 2k and 2k + 1: blocks ⌈n / 2⌉ of four words
   const words = philoxWords(kernels, k, Math.ceil(n / 2))
+  // u < p ⇔ u·2^53 < p·2^53, and both products are exact (scaling by a power of 2), so the
+  // integer numerator of u is compared without the division
   for (let i = 0; i < n; i++) {
-    const u = ((words[2 * i] >>> 5) * TWO_POW_26 + (words[2 * i + 1] >>> 6)) / TWO_POW_53
-    out[i] = u < probabilities[i] ? 1 : 0
+    const numerator = (words[2 * i] >>> 5) * TWO_POW_26 + (words[2 * i + 1] >>> 6)
+    out[i] = numerator < probabilities[i] * TWO_POW_53 ? 1 : 0
   }
   return out
 }

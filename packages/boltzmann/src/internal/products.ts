@@ -206,8 +206,10 @@ function gather(
     readonly scratchAt: number
     readonly width: number
     readonly rows: number
+    /** Return the result widened to float64 (one copy instead of two when the caller wants float64). */
+    readonly float64?: boolean
   },
-): Float32Array {
+): ProductArray {
   const { srcAt, scratchAt, width, rows } = layout
   const rowBytes = paddedRowBytes(width)
   const listAt = align16(scratchAt)
@@ -218,8 +220,8 @@ function gather(
   new Int32Array(buffer, startsAt, ones.starts.length).set(ones.starts)
   kernels.exports.gatherRows(outAt, srcAt, rowBytes, listAt, startsAt, rows, rowBytes / 16)
   const padded = new Float32Array(buffer, outAt, (rows * rowBytes) / 4)
-  if (rowBytes === 4 * width) return padded.slice()
-  const out = new Float32Array(rows * width)
+  if (rowBytes === 4 * width) return layout.float64 === true ? Float64Array.from(padded) : padded.slice()
+  const out = layout.float64 === true ? new Float64Array(rows * width) : new Float32Array(rows * width)
   const rowFloats = rowBytes / 4
   for (let r = 0; r < rows; r++) out.set(padded.subarray(r * rowFloats, r * rowFloats + width), r * width)
   return out
@@ -249,8 +251,8 @@ function sparseWeights(
   backend: BackendV1,
 ):
   | {
-      readonly right: (x: ArrayLike<number>, rows: number) => Float32Array | undefined
-      readonly left: (y: ArrayLike<number>, rows: number) => Float32Array | undefined
+      readonly right: (x: ArrayLike<number>, rows: number) => ProductArray | undefined
+      readonly left: (y: ArrayLike<number>, rows: number) => ProductArray | undefined
     }
   | undefined {
   const kernels = backend.name === 'cpu' ? sparseKernels() : undefined
@@ -267,21 +269,10 @@ function sparseWeights(
       hasTransposed = false
     }
     if (needTransposed && !hasTransposed) {
-      // Wᵀ [H, V] as float32 rows of V (padded), written straight from W
-      const rowFloats = paddedRowBytes(V) / 4
-      const bytes = H * rowFloats * 4
-      const t = new Float32Array(reserve(kernels, transposedAt + bytes), transposedAt, H * rowFloats)
-      // in 32 × 32 tiles, so both the reads of W and the writes of Wᵀ stay within cached lines
-      for (let i0 = 0; i0 < V; i0 += 32) {
-        const i1 = Math.min(V, i0 + 32)
-        for (let j0 = 0; j0 < H; j0 += 32) {
-          const j1 = Math.min(H, j0 + 32)
-          for (let i = i0; i < i1; i++) {
-            const base = i * H
-            for (let j = j0; j < j1; j++) t[j * rowFloats + i] = weights[base + j]
-          }
-        }
-      }
+      // Wᵀ [H, V] as float32 rows of V (padded), transposed from the resident W in the kernel
+      const bytes = H * paddedRowBytes(V)
+      reserve(kernels, transposedAt + bytes)
+      kernels.exports.transpose(transposedAt, paddedRowBytes(V), 0, paddedRowBytes(H), V, H)
       kernels.residentBytes = transposedAt + bytes
       hasTransposed = true
     }
@@ -308,7 +299,7 @@ function sparseTransposedProduct(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   shape: { readonly rows: number; readonly numVisible: number; readonly numHidden: number },
-): Float32Array | undefined {
+): ProductArray | undefined {
   const { rows, numVisible: V, numHidden: H } = shape
   const byRow = onesByRow(x, rows, V)
   if (byRow === undefined) return undefined
@@ -346,7 +337,7 @@ export function sparsePhaseProduct(
   phases: readonly WeightedPhase[],
   shape: { readonly numVisible: number; readonly numHidden: number },
   backend: BackendV1,
-): Float32Array | undefined {
+): ProductArray | undefined {
   const kernels = backend.name === 'cpu' ? sparseKernels() : undefined
   if (kernels === undefined) return undefined
   const { numVisible: V, numHidden: H } = shape
@@ -390,5 +381,9 @@ export function sparsePhaseProduct(
     }
     offset += phase.rows
   }
-  return gather(kernels, { starts, list }, { srcAt, scratchAt: srcAt + srcBytes, width: H, rows: V })
+  return gather(
+    kernels,
+    { starts, list },
+    { srcAt, scratchAt: srcAt + srcBytes, width: H, rows: V, float64: true },
+  )
 }

@@ -87,6 +87,44 @@ function gatherBody(): FunctionBody {
   return f
 }
 
+function transposeBody(): FunctionBody {
+  // params: dst, dstRowBytes, src, srcRowBytes, rows, cols (src [rows, cols] → dst [cols, rows])
+  // in bands of 16 source rows: for each column j the band's 16 values land in one 64-byte run
+  // of dst, and the band's 16 source rows stay in cache while j sweeps them.
+  const f = new FunctionBody([I32, I32, I32, I32, I32, I32], [])
+  const [dst, dstRow, src, srcRow, rows, cols] = [0, 1, 2, 3, 4, 5]
+  const i0 = f.local(I32)
+  const i1 = f.local(I32)
+  const i = f.local(I32)
+  const j = f.local(I32)
+  const from = f.local(I32)
+  const to = f.local(I32)
+  f.i32Const(0).set(i0)
+  f.block().loop()
+  f.get(i0).get(rows).i32GeU().brIf(1)
+  // i1 = min(i0 + 16, rows)
+  f.get(i0).i32Const(16).i32Add().tee(i1).get(rows).i32GtU()
+  f.op(0x04, 0x40).get(rows).set(i1).end()
+  f.i32Const(0).set(j)
+  f.block().loop()
+  f.get(j).get(cols).i32GeU().brIf(1)
+  f.get(i0).set(i)
+  f.get(src).get(i0).get(srcRow).i32Mul().i32Add().get(j).i32Const(2).i32Shl().i32Add().set(from)
+  f.get(dst).get(j).get(dstRow).i32Mul().i32Add().get(i0).i32Const(2).i32Shl().i32Add().set(to)
+  f.block().loop()
+  f.get(i).get(i1).i32GeU().brIf(1)
+  f.get(to).get(from).f32Load(0).f32Store(0)
+  f.get(from).get(srcRow).i32Add().set(from)
+  f.get(to).i32Const(4).i32Add().set(to)
+  f.get(i).i32Const(1).i32Add().set(i).br(0)
+  f.end().end()
+  f.get(j).i32Const(1).i32Add().set(j).br(0)
+  f.end().end()
+  f.get(i0).i32Const(16).i32Add().set(i0).br(0)
+  f.end().end()
+  return f
+}
+
 function philoxBody(): FunctionBody {
   // params: out, first, count, k0, k1
   const f = new FunctionBody([I32, I32, I32, I32, I32], [])
@@ -145,6 +183,14 @@ interface KernelExports {
     rows: number,
     width4: number,
   ) => void
+  readonly transpose: (
+    dst: number,
+    dstRowBytes: number,
+    src: number,
+    srcRowBytes: number,
+    rows: number,
+    cols: number,
+  ) => void
   readonly philox: (out: number, first: number, count: number, k0: number, k1: number) => void
 }
 /* eslint-enable max-params */
@@ -184,6 +230,7 @@ export function sparseKernels(): SparseKernels | undefined {
         [
           { name: 'gatherRows', body: gatherBody() },
           { name: 'philox', body: philoxBody() },
+          { name: 'transpose', body: transposeBody() },
         ],
         1,
       )

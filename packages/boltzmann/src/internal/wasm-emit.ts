@@ -120,6 +120,12 @@ export class FunctionBody {
   i32Store(offset = 0): this {
     return this.op(0x36).memarg(2, offset)
   }
+  f32Load(offset = 0): this {
+    return this.op(0x2a).memarg(2, offset)
+  }
+  f32Store(offset = 0): this {
+    return this.op(0x38).memarg(2, offset)
+  }
   i32Eqz(): this {
     return this.op(0x45)
   }
