@@ -1,0 +1,3 @@
+import { genVitestConfig } from '@gen-tooling/vitest-config'
+
+export default genVitestConfig()
