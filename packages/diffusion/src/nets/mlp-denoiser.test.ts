@@ -57,6 +57,19 @@ describe('mlpDenoiser', () => {
     expect(worst).toBeLessThan(1e-6)
   })
 
+  it('applies relu between the hidden layers when asked', () => {
+    const relu: MlpDenoiserConfig = { ...config, activation: 'relu' }
+    const params = initMlpDenoiser(relu, { key: key(0) })
+    const t = fromArray([1, 2, 3, 4])
+    // same parameters, other nonlinearity: relu(h) = h for h > 0, silu(h) = h σ(h) < h
+    const a = Array.from(mlpDenoiser(relu, params, x, { t }).dataSync())
+    const b = Array.from(mlpDenoiser(config, params, x, { t }).dataSync())
+    expect(a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0)).toBeGreaterThan(1e-3)
+    expect(() => initMlpDenoiser({ ...config, activation: 'tanh' as never }, { key: key(0) })).toThrow(
+      /config.activation must be one of 'silu', 'relu', got "tanh"/,
+    )
+  })
+
   it('rejects bad configs and inputs with typed errors', () => {
     expect(() => initMlpDenoiser({ ...config, hidden: [] }, { key: key(0) })).toThrow(InvalidArgumentError)
     expect(() => initMlpDenoiser({ ...config, embedDim: 7 }, { key: key(0) })).toThrow(

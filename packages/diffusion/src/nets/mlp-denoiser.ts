@@ -10,12 +10,13 @@ import {
   cpu,
   InvalidArgumentError,
   type Key,
+  relu,
   silu,
   split,
   type Tensor,
 } from '@gen/core-tensor'
 import { linear, linearInit, type LinearParams } from '@gen/core-tensor/nn'
-import { checkInteger, checkNumber, checkObject, checkShape, checkTensor } from './check'
+import { checkChoice, checkInteger, checkNumber, checkObject, checkShape, checkTensor } from './check'
 import {
   conditioning,
   conditioningInit,
@@ -40,6 +41,11 @@ export interface MlpDenoiserConfig {
    * (default), 1000 for a flow time or noise-level fraction in [0, 1].
    */
   readonly timeScale?: number
+  /**
+   * Activation of the hidden layers. Default 'silu' (as DDPM's networks); 'relu' is about
+   * four times cheaper on the cpu backend (no exp) and fits the 2-D sets as well.
+   */
+  readonly activation?: 'silu' | 'relu'
 }
 
 /** An {@link MlpDenoiserConfig} with its defaults filled in. */
@@ -90,6 +96,8 @@ export function validateMlpDenoiserConfig(config: MlpDenoiserConfig): ResolvedMl
     )
   }
   if (config.numClasses !== undefined) checkInteger(op, 'config.numClasses', config.numClasses)
+  if (config.activation !== undefined)
+    checkChoice(op, 'config.activation', config.activation, ['silu', 'relu'])
   const timeScale = config.timeScale ?? 1
   checkNumber(op, 'config.timeScale', timeScale, { lo: 0, openLow: true })
   return { ...config, embedDim, timeScale }
@@ -130,7 +138,7 @@ export function initMlpDenoiser(
 }
 
 /**
- * The MLP denoiser f(x, t, y): `h₀ = [x, c(t, y)]`, `hₗ = silu(Wₗ hₗ₋₁ + bₗ)`, a linear output.
+ * The MLP denoiser f(x, t, y): `h₀ = [x, c(t, y)]`, `hₗ = silu(Wₗ hₗ₋₁ + bₗ)` (or relu), a linear output.
  * c is the conditioning vector: a sinusoidal embedding of `t · timeScale` (Vaswani et al. 2017;
  * Ho et al. 2020) through a SiLU MLP, plus the class embedding when the net is conditional.
  *
@@ -163,7 +171,7 @@ export function mlpDenoiser(
   let h = concat([x, conditioning(op, cc, params.conditioning, { ...inputs, n })], 1)
   params.layers.forEach((layer, i) => {
     h = linear(layer, h)
-    if (i < params.layers.length - 1) h = silu(h)
+    if (i < params.layers.length - 1) h = config.activation === 'relu' ? relu(h) : silu(h)
   })
   return h
 }
