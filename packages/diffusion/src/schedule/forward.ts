@@ -10,7 +10,7 @@
  *
  * Every function takes tensors `[B, ...]` (batch first) and one integer timestep per example.
  */
-import { add, fromArray, InvalidArgumentError, mul, sub, Tensor } from '@gen/core-tensor'
+import { add, fromArray, InvalidArgumentError, mul, sub, Tensor, tidy } from '@gen/core-tensor'
 import { checkFloatTensor, checkSameShape, describe } from './check'
 import { checkSchedule, type NoiseSchedule } from './noise-schedule'
 
@@ -100,15 +100,9 @@ function prepare(
   return { t: readTimesteps(op, schedule, t, first.shape[0]) }
 }
 
-/** `p * x + q * y` with per-example coefficient tables. */
+/** `p * x + q * y` with per-example coefficient tables (a tidy scope frees the broadcast views). */
 function combine(tables: readonly [Float64Array, Float64Array], t: Int32Array, x: Tensor, y: Tensor): Tensor {
-  const p = perExample(tables[0], t, x)
-  const q = perExample(tables[1], t, x)
-  const px = mul(p, x)
-  const qy = mul(q, y)
-  const out = add(px, qy)
-  for (const tensor of [p, q, px, qy]) tensor.dispose()
-  return out
+  return tidy(() => add(mul(perExample(tables[0], t, x), x), mul(perExample(tables[1], t, x), y)))
 }
 
 /** `(x - q * y) / p`, as `x / p - (q / p) y`, with per-example tables p and q. */
@@ -116,13 +110,7 @@ function solve(tables: readonly [Float64Array, Float64Array], t: Int32Array, x: 
   const [p, q] = tables
   const inverse = p.map((v) => 1 / v)
   const ratio = q.map((v, i) => v / p[i])
-  const a = perExample(inverse, t, x)
-  const b = perExample(ratio, t, x)
-  const ax = mul(a, x)
-  const by = mul(b, y)
-  const out = sub(ax, by)
-  for (const tensor of [a, b, ax, by]) tensor.dispose()
-  return out
+  return tidy(() => sub(mul(perExample(inverse, t, x), x), mul(perExample(ratio, t, x), y)))
 }
 
 /**
@@ -331,14 +319,8 @@ export function scoreFromEps(schedule: NoiseSchedule, t: Timesteps, eps: Tensor)
   checkSchedule(op, schedule)
   checkFloatTensor(op, 'eps', eps)
   const steps = readTimesteps(op, schedule, t, eps.shape[0])
-  const scale = perExample(
-    schedule.sqrtOneMinusAlphaBars.map((v) => -1 / v),
-    steps,
-    eps,
-  )
-  const out = mul(scale, eps)
-  scale.dispose()
-  return out
+  const scale = schedule.sqrtOneMinusAlphaBars.map((v) => -1 / v)
+  return tidy(() => mul(perExample(scale, steps, eps), eps))
 }
 
 /**
