@@ -2,7 +2,7 @@
  * Critical slowing down at Tc on the L × L torus (default L = 256): the integrated
  * autocorrelation times (Sokal's automatic windowing, `autocorrelationTime`) of e and |m| for
  * checkerboard Metropolis (the multi-spin sweep, one measurement per sweep) and for Wolff
- * (one measurement per cluster), the Wolff times converted to sweeps by
+ * (one measurement per cluster, after `--thermalise` sweeps' worth of clusters), the Wolff times converted to sweeps by
  * τ_sweeps = τ_clusters · <cluster size> / N. Prints a small table.
  *
  *   pnpm --filter @gen/ising wolff-vs-metropolis [-- --L 256 --sweeps 1000000 --clusters 20000]
@@ -40,12 +40,13 @@ function option(name: string, fallback: number): number {
 const L = option('L', 256)
 const sweeps = option('sweeps', 1_000_000)
 const clusters = option('clusters', 20_000)
+const thermalise = option('thermalise', 1000)
 const beta = 1 / ONSAGER_TC
 const model = squareLattice(L)
 const N = model.size
 const [k1, k2, k3, k4] = split(key(2026), 4)
 
-// Metropolis: the multi-spin checkerboard sweep, thermalised for sweeps/10
+// Metropolis: the multi-spin checkerboard sweep, thermalised for sweeps/10 (about 20 τ_int(|m|) at L = 256)
 const packed = packSpins(model, randomSpins(model, k1))
 const mrng = createRng(k2)
 let t0 = performance.now()
@@ -59,12 +60,15 @@ for (let t = 0; t < sweeps; t++) {
 }
 const metropolisSeconds = (performance.now() - t0) / 1000
 
-// Wolff: one measurement per cluster, thermalised for clusters/10
+// Wolff: one measurement per cluster
 const spins = randomSpins(model, k3)
 const wrng = createRng(k4)
 const workspace = clusterWorkspace(model)
 t0 = performance.now()
-for (let t = 0; t < Math.ceil(clusters / 10); t++) wolffStep(model, spins, { beta, rng: wrng, workspace })
+// from a random start the first clusters are a few sites: thermalise by flipped sites, not by
+// cluster count (`thermalise` sweeps' worth, default 1000), else the series still coarsens
+let flipped = 0
+while (flipped < thermalise * N) flipped += wolffStep(model, spins, { beta, rng: wrng, workspace })
 const we = new Float64Array(clusters)
 const wm = new Float64Array(clusters)
 let sizeSum = 0

@@ -252,3 +252,29 @@ describe('cluster and conserved updates', () => {
     expect(() => kawasakiSweep(model, spins, { beta: Number.NaN, rng })).toThrow(/kawasakiSweep: beta/)
   })
 })
+
+describe('Wolff fast path (one coupling, h = 0)', () => {
+  test('gives the general loop’s chain bit for bit, ferro- and antiferromagnetic', () => {
+    for (const base of [squareLattice(8), squareLattice(6, { J: -0.7 }), squareLattice(2)]) {
+      // the same model with its uniform coupling hidden takes the general loop
+      const general = { ...base, uniformCoupling: null }
+      const a = randomSpins(base, key(5))
+      const b = a.slice()
+      const ra = createRng(key(6))
+      const rb = createRng(key(6))
+      const wa = clusterWorkspace(base)
+      const wb = clusterWorkspace(base)
+      const sizes: number[][] = [[], []]
+      for (let t = 0; t < 200; t++) {
+        sizes[0].push(wolffStep(base, a, { beta: 0.45, rng: ra, workspace: wa }))
+        sizes[1].push(wolffStep(general, b, { beta: 0.45, rng: rb, workspace: wb }))
+      }
+      expect(sizes[0]).toEqual(sizes[1])
+      expect(Math.max(...sizes[0])).toBeGreaterThan(1)
+      expect(a).toEqual(b)
+      expect(ra.state).toEqual(rb.state)
+      // the fast path leaves no visit marks behind
+      expect(wa.mark.every((v) => v === 0)).toBe(true)
+    }
+  })
+})

@@ -330,6 +330,9 @@ export function wolffStep(model: IsingModel, spins: Int8Array, options: ClusterO
   const uniformP =
     model.uniformCoupling === null ? -1 : -Math.expm1(-2 * beta * Math.abs(model.uniformCoupling))
   const seed = rng.nextInt(model.size)
+  if (uniformP >= 0 && model.field === 0) {
+    return wolffUniform(model, spins, { seed, p: uniformP, J: model.uniformCoupling!, rng, stack })
+  }
   // mark[i] = 1 while i is in the cluster; cleared at the end over the cluster list.
   let top = 0
   let size = 0
@@ -363,6 +366,61 @@ export function wolffStep(model: IsingModel, spins: Int8Array, options: ClusterO
     if (flip) spins[i] = -spins[i]
   }
   return size
+}
+
+/**
+ * The Wolff cluster for one coupling J and h = 0, the same draws in the same order as the
+ * general loop (so the same chain, bit for bit), but faster: each site is flipped when it joins
+ * (so a cluster site no longer looks like a candidate and no visit marks are needed), the
+ * generator runs in locals, and `u·2^−32 < p` is the integer test `u < ⌈p·2^32⌉`.
+ * A neighbour j of cluster site i (already flipped) is a candidate when its bond was satisfied
+ * before the flip: J > 0, s_j = −s_i; J < 0, s_j = s_i.
+ */
+function wolffUniform(
+  model: IsingModel,
+  spins: Int8Array,
+  args: { seed: number; p: number; J: number; rng: Xoshiro128; stack: Int32Array },
+): number {
+  const { offsets, neighbours } = model
+  const { seed, stack, rng } = args
+  const threshold = Math.ceil(args.p * 4294967296)
+  const sign = args.J > 0 ? -1 : 1
+  const st = rng.state
+  let s0 = st[0] | 0
+  let s1 = st[1] | 0
+  let s2 = st[2] | 0
+  let s3 = st[3] | 0
+  spins[seed] = -spins[seed]
+  stack[0] = seed
+  let top = 1
+  let read = 0
+  while (read < top) {
+    const i = stack[read++]
+    const want = sign * spins[i]
+    for (let k = offsets[i], end = offsets[i + 1]; k < end; k++) {
+      const j = neighbours[k]
+      if (spins[j] !== want) continue
+      // xoshiro128** step (as Xoshiro128.nextU32)
+      const q = Math.imul(s1, 5)
+      const u = Math.imul((q << 7) | (q >>> 25), 9) >>> 0
+      const t = s1 << 9
+      s2 ^= s0
+      s3 ^= s1
+      s1 ^= s2
+      s0 ^= s3
+      s2 ^= t
+      s3 = (s3 << 11) | (s3 >>> 21)
+      if (u < threshold) {
+        spins[j] = -spins[j]
+        stack[top++] = j
+      }
+    }
+  }
+  st[0] = s0
+  st[1] = s1
+  st[2] = s2
+  st[3] = s3
+  return top
 }
 
 function find(parent: Int32Array, i: number): number {
