@@ -117,3 +117,21 @@ export {
   type GaussianMixture,
 } from './samplers/index'
 export { energyDistance } from './metrics/energy-distance'
+export {
+  ulaSample,
+  malaSample,
+  gradLogDensity,
+  standardNormalTarget,
+  gaussianTarget,
+  gaussianMixtureTarget,
+  bananaTarget,
+  annealedLangevinSample,
+  geometricSigmas,
+  type LogDensity,
+  type LangevinOptions,
+  type LangevinResult,
+  type LangevinStep,
+  type LangevinTarget,
+  type BananaOptions,
+  type AnnealedLangevinOptions,
+} from './langevin/index'
