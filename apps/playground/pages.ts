@@ -1,0 +1,28 @@
+/** The playground's pages: the build's inputs, the home page's links and the tests' list. */
+export interface PageEntry {
+  /** Short id, also the rollup input name. */
+  readonly id: string
+  /** The HTML file, relative to the app root. */
+  readonly file: string
+  /** Title in the navigation. */
+  readonly title: string
+  /** One line for the home page. */
+  readonly blurb: string
+}
+
+/** Every demo page, in the order the home page lists them. */
+export const DEMOS: readonly PageEntry[] = [
+  {
+    id: 'ising',
+    file: 'ising.html',
+    title: 'Ising model',
+    blurb:
+      'A live 2-D Ising lattice: Metropolis, heat bath or Wolff, energy and magnetisation against Onsager.',
+  },
+]
+
+/** The home page and every demo. */
+export const PAGES: readonly PageEntry[] = [
+  { id: 'index', file: 'index.html', title: 'gen playground', blurb: 'The demos.' },
+  ...DEMOS,
+]

@@ -1,2 +1,0 @@
-// The playground's entry; the demos land in the next commits (issue 14).
-export {}
