@@ -1,7 +1,7 @@
 // Independent checks of an RBM's AIS test log-likelihood. Run from packages/boltzmann:
 //   pnpm check:likelihood --checkpoint weights/rbm-500-mnist.safetensors --chains 2000 --steps 200 \
 //     --raise-images 500 --raise-schedule 1000
-// Prints one JSON line per check:
+// Prints one JSON line per check (first the exact test log-likelihood of the base-rate model):
 //  1. "modes": a hard (not stochastic) lower bound on ln Z. For any set S of distinct visible
 //     states, Z = Σ_v e^{−F(v)} ≥ Σ_{v∈S} e^{−F(v)}, so ln Z ≥ logsumexp_{v∈S} −F(v). S is the
 //     distinct end states of --chains Gibbs chains from Bernoulli(½) noise and as many from the
@@ -52,6 +52,20 @@ function logSumExp(a: ArrayLike<number>): number {
   let s = 0
   for (let i = 0; i < a.length; i++) s += Math.exp(a[i] - m)
   return m + Math.log(s)
+}
+
+{
+  // the base-rate model A alone (independent pixels at the training marginals): its exact test
+  // log-likelihood Σ_i [v_i ln σ(b^A_i) + (1 − v_i) ln σ(−b^A_i)], where AIS starts
+  let baseRate = 0
+  for (let n = 0; n < testFree.length; n++) {
+    for (let i = 0; i < V; i++) {
+      const b = baseVisibleBias[i]
+      const x = test.values[n * V + i] === 1 ? b : -b
+      baseRate += -(x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x))) / testFree.length
+    }
+  }
+  console.log(JSON.stringify({ check: 'base-rate', testLogLikelihood: round(baseRate) }))
 }
 
 if (!skip.has('modes')) {
@@ -128,6 +142,8 @@ if (!skip.has('raise')) {
   let sq = 0
   for (const x of perImage) sq += (x - raise) ** 2
   const raiseStdErr = Math.sqrt(sq / (images - 1) / images)
+  // per image, RAISE − forward AIS = ℓ'(v) − ln Z_A + ln Ẑ: the image-to-image spread of ln p(v)
+  // cancels, so the gap's standard error is that of the two estimators only
   const raiseSeconds = (Date.now() - started) / 1000
   const ais = rbmAis(rbm, {
     key: key(Number(values['ais-seed'])),
@@ -138,6 +154,10 @@ if (!skip.has('raise')) {
         : { numTemperatures: Number(values['ais-schedule']) },
     baseVisibleBias,
   })
+  let gapSq = 0
+  const gap = raise - (-meanFreeSubset - ais.logZ)
+  for (let m = 0; m < images; m++) gapSq += (perImage[m] - (-testFree[m] - ais.logZ) - gap) ** 2
+  const gapStdErr = Math.sqrt(gapSq / (images - 1) / images)
   console.log(
     JSON.stringify({
       check: 'raise',
@@ -152,6 +172,8 @@ if (!skip.has('raise')) {
       aisEss: round(ais.effectiveSampleSize),
       aisLogLikelihoodSameImages: round(-meanFreeSubset - ais.logZ),
       aisLogLikelihoodAllTest: round(-meanFree - ais.logZ),
+      raiseMinusAis: round(gap),
+      raiseMinusAisStdErr: round(gapStdErr),
       raiseSeconds: Number(raiseSeconds.toFixed(1)),
       seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
       loadAverage: loadavg().map((x) => Number(x.toFixed(2))),

@@ -41,6 +41,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'weights' },
     'out-name': { type: 'string', default: 'rbm-500-mnist' },
     threads: { type: 'string', default: '1' },
+    // 'base-rate' (Hinton 2010 §8, the shipped models) or 'zero' (b = 0, for comparison)
+    'visible-bias-init': { type: 'string', default: 'base-rate' },
   },
 })
 await setCpuThreads(Number(values.threads))
@@ -65,7 +67,10 @@ const probe = test.values.subarray(0, 1000 * V)
 // W ~ N(0, 0.01²), hidden biases 0, visible biases at the log-odds of the pixel means
 // (Hinton 2010, "A practical guide", §8), smoothed by λ = 0.01 so never-on pixels stay finite
 const init = initRbm({ numVisible: V, numHidden }, { key: key(seed), initScale: 0.01 })
-const initial = createRbm({ ...init, visibleBias: baseRateVisibleBiases(data, V, { smoothing: 0.01 }) })
+const zeroVisibleBias = values['visible-bias-init'] === 'zero'
+const initial = zeroVisibleBias
+  ? init
+  : createRbm({ ...init, visibleBias: baseRateVisibleBiases(data, V, { smoothing: 0.01 }) })
 const settings = {
   method: method === 'cd' ? 'CD-1' : `PCD-1 (${numChains} chains)`,
   numVisible: V,
@@ -79,7 +84,7 @@ const settings = {
   trainCount,
   seed,
   initScale: 0.01,
-  visibleBiasInit: 'base-rate log-odds, smoothing 0.01',
+  visibleBiasInit: zeroVisibleBias ? 'zero' : 'base-rate log-odds, smoothing 0.01',
   binarization: `stochastic, train key(${TRAIN_BINARIZATION_SEED}), test key(${TEST_BINARIZATION_SEED})`,
 }
 console.log(JSON.stringify(settings))
