@@ -21,6 +21,7 @@ import { binnedMean, type Estimate } from './stats'
 import { spinsTensor, tensorCheckerboardSweep, tensorObservables } from './tensor-sweep'
 
 export {
+  MAX_GPU_SPINS,
   spinsTensor,
   tensorCheckerboardSweep,
   tensorObservables,

@@ -126,6 +126,12 @@ function checkLattice(op: string, lattice: IsingModel | SquareTorus): Torus {
   return { Lx, Ly, J, h: model.field }
 }
 
+/**
+ * Most elements a spins tensor may have on the gpu.js backend: it stores every value and
+ * computes every index in float32, exact only up to 2^24 (4096² spins, or 16 replicas of 1024²).
+ */
+export const MAX_GPU_SPINS = 2 ** 24
+
 function checkSpins(op: string, torus: Torus, spins: Tensor): number {
   if (!(spins instanceof Tensor)) {
     throw new InvalidArgumentError(op, 'spins', `must be a Tensor, got ${typeof spins}`)
@@ -138,7 +144,18 @@ function checkSpins(op: string, torus: Torus, spins: Tensor): number {
       `must be a float32 tensor [replicas >= 1, ${torus.Ly}, ${torus.Lx}], got ${spins.dtype} [${spins.shape.join(', ')}]`,
     )
   }
+  checkGpuSize(op, spins.backend, spins.size)
   return R
+}
+
+function checkGpuSize(op: string, backend: BackendV1, size: number): void {
+  if (backend.name.startsWith('gpu:') && size > MAX_GPU_SPINS) {
+    throw new InvalidArgumentError(
+      op,
+      'spins',
+      `must have at most 2^24 = ${MAX_GPU_SPINS} elements on ${backend.name} (float32 indices are exact to 2^24), got ${size}`,
+    )
+  }
 }
 
 /** `x` rolled by `shift` (±1) along `axis` (1 or 2) of a rank-3 tensor: `out[.., i, ..] = x[.., i − shift, ..]`. */
@@ -213,7 +230,8 @@ function scalars(backend: BackendV1, torus: Torus): { J: Tensor; h: Tensor } {
  * @param spins - float32 ±1 `[R, Ly, Lx]` (not changed; dispose it yourself)
  * @param options - β, the key, the number of sweeps and the index of the first one
  * @returns the new spins `[R, Ly, Lx]` on the same backend
- * @throws InvalidArgumentError for another lattice, spins of the wrong shape or dtype, β not finite and > 0, a bad key or sweep count
+ * @throws InvalidArgumentError for another lattice, spins of the wrong shape or dtype (or more than
+ *   {@link MAX_GPU_SPINS} on a gpu backend), β not finite and > 0, a bad key or sweep count
  * @example
  * ```ts
  * import { createGpuBackend } from '@gen/core-tensor/gpu'
@@ -288,7 +306,7 @@ export function tensorCheckerboardSweep(
  * @param lattice - the lattice of {@link tensorCheckerboardSweep}
  * @param spins - float32 ±1 `[R, Ly, Lx]`
  * @returns `energy` and `magnetisation`, float32 `[R]` tensors (totals, not per spin)
- * @throws InvalidArgumentError for another model or spins of the wrong shape
+ * @throws InvalidArgumentError for another lattice or spins of the wrong shape (or too many on a gpu backend)
  * @example
  * ```ts
  * const { energy, magnetisation } = tensorObservables(model, spins)
@@ -318,7 +336,8 @@ export function tensorObservables(
  * @param replicas - one or more ±1 Int8Arrays of length N
  * @param backend - where the tensor lives
  * @returns the spins tensor
- * @throws InvalidArgumentError for another model, no replica, or a replica of the wrong length or with a value other than ±1
+ * @throws InvalidArgumentError for another lattice, no replica, a replica of the wrong length or with a value
+ *   other than ±1, or more than {@link MAX_GPU_SPINS} spins in all on a gpu backend
  * @example
  * ```ts
  * const s = spinsTensor(model, [allUp(model), randomSpins(model, key(1))], backend) // [2, Ly, Lx]
@@ -339,6 +358,7 @@ export function spinsTensor(
     )
   }
   const n = torus.Lx * torus.Ly
+  checkGpuSize(op, backend, replicas.length * n)
   const values = new Float32Array(replicas.length * n)
   replicas.forEach((spins, r) => {
     if (!(spins instanceof Int8Array) || spins.length !== n) {

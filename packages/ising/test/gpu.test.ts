@@ -125,6 +125,11 @@ describe('tensorCheckerboardSweep', () => {
         expect(got.values).toEqual(want.values)
         expect(got.obs).toEqual(want.obs)
       }
+      // past 2^24 spins float32 indices are inexact: refused up front, not swept wrongly
+      const big = { Lx: 4096, Ly: 4098 }
+      expect(() => spinsTensor(big, [new Int8Array(4096 * 4098).fill(1)], backend)).toThrow(
+        /at most 2\^24 = 16777216 elements on gpu:/,
+      )
     })
   }
 
