@@ -67,6 +67,9 @@ export {
   saveDenoiserCheckpoint,
   loadDenoiserCheckpoint,
   checkpointKind,
+  noisePredictor,
+  velocityField,
+  scoreFunction,
   type Prediction,
   type LossWeighting,
   type DiffusionObjective,
@@ -79,6 +82,7 @@ export {
   type TrainDenoiserResult,
   type TrainProgress,
   type DenoiserCheckpoint,
+  type SampleLabels,
 } from './train/index'
 
 export {

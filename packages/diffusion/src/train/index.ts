@@ -27,3 +27,4 @@ export {
   checkpointKind,
   type DenoiserCheckpoint,
 } from './checkpoint'
+export { noisePredictor, velocityField, scoreFunction, type SampleLabels } from './sampling-models'

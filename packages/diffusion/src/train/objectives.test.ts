@@ -238,6 +238,10 @@ describe('validateObjective', () => {
     expect(() => validateObjective({ kind: 'flow-matching', sigmaMin: 1 })).toThrow(/sigmaMin/)
     expect(() => validateObjective({ kind: 'score-matching', sigmas: [0.1, 1] })).toThrow(/must decrease/)
     expect(() => validateObjective({ kind: 'score-matching', sigmas: [] })).toThrow(InvalidArgumentError)
+    // a Float64Array ladder (geometricSigmas) is accepted like an array
+    expect(validateObjective({ kind: 'score-matching', sigmas: Float64Array.from([1, 0.1]) }).kind).toBe(
+      'score-matching',
+    )
     expect(() =>
       makeTrainingBatch({ kind: 'flow-matching' }, x0, {
         key: key(0),

@@ -67,8 +67,11 @@ export interface FlowMatchingObjective {
 /** Denoising score matching over a ladder of noise levels, σ₀ > σ₁ > … (NCSN). */
 export interface ScoreMatchingObjective {
   readonly kind: 'score-matching'
-  /** The noise levels, largest first (Song & Ermon 2019: geometric from 1 to 0.01, 10 levels). */
-  readonly sigmas: readonly number[]
+  /**
+   * The noise levels, largest first (Song & Ermon 2019: geometric from 1 to 0.01, 10 levels;
+   * `geometricSigmas` makes such a ladder).
+   */
+  readonly sigmas: readonly number[] | Float64Array
 }
 
 /** Any training objective of this package. */
@@ -145,21 +148,22 @@ export function validateObjective(objective: TrainingObjective): TrainingObjecti
     checkNumber(op, 'objective.sigmaMin', sigmaMin, { lo: 0, hi: 1, openHigh: true })
     return { ...objective, sigmaMin }
   }
-  const { sigmas } = objective
-  if (!Array.isArray(sigmas) || sigmas.length < 1) {
+  const sigmas = objective.sigmas as unknown
+  if (!(Array.isArray(sigmas) || sigmas instanceof Float64Array) || sigmas.length < 1) {
     throw new InvalidArgumentError(
       op,
       'objective.sigmas',
       `must be a non-empty array, got ${JSON.stringify(sigmas)}`,
     )
   }
-  sigmas.forEach((s, i) => {
+  const levels = sigmas as ArrayLike<number>
+  Array.from(levels).forEach((s, i) => {
     checkNumber(op, `objective.sigmas[${i}]`, s, { lo: 0, openLow: true })
-    if (i > 0 && !(s < sigmas[i - 1])) {
+    if (i > 0 && !(s < levels[i - 1])) {
       throw new InvalidArgumentError(
         op,
         'objective.sigmas',
-        `must decrease (largest first), got ${sigmas[i - 1]} then ${s} at index ${i}`,
+        `must decrease (largest first), got ${levels[i - 1]} then ${s} at index ${i}`,
       )
     }
   })
@@ -201,7 +205,7 @@ export function lossWeight(prediction: Prediction, weighting: LossWeighting, snr
  * noiseLevelTime(0.1, [1, 0.1, 0.01]) // 0.5
  * ```
  */
-export function noiseLevelTime(sigma: number, sigmas: readonly number[]): number {
+export function noiseLevelTime(sigma: number, sigmas: ArrayLike<number>): number {
   const span = Math.log(sigmas[0] / sigmas[sigmas.length - 1])
   return span === 0 ? 0 : Math.log(sigmas[0] / sigma) / span
 }

@@ -40,39 +40,43 @@ function toyData(backend = reference) {
 }
 
 describe('trainDenoiser', () => {
-  it('lowers each objective’s loss on a small data set, with progress reports', async () => {
-    const { data, labels } = toyData()
-    const objectives: TrainingObjective[] = [
-      {
-        kind: 'diffusion',
-        schedule: linearSchedule({ numTimesteps: 100 }),
-        prediction: 'epsilon',
-        weighting: 'min-snr',
-      },
-      flow,
-      { kind: 'score-matching', sigmas: [1, 0.3, 0.1] },
-    ]
-    for (const objective of objectives) {
-      const progress: number[] = []
-      const result = await trainDenoiser({
-        config,
-        params: initDenoiser(config, { key: key(0), backend: reference }),
-        objective,
-        data,
-        labels,
-        steps: 150,
-        batchSize: 32,
-        optimizer: { learningRate: 3e-3 },
-        key: key(1),
-        logEvery: 50,
-        onProgress: (p) => progress.push(p.loss),
-      })
-      expect(result.history.map((p) => p.step)).toEqual([50, 100, 150])
-      expect(result.history.every((p) => p.gradNorm > 0 && p.examplesPerSecond > 0)).toBe(true)
-      // the loss falls over training (measured: last / first interval 0.16 diffusion, 0.37 flow, 0.50 score)
-      expect(progress[2]).toBeLessThan(0.8 * progress[0])
-    }
-  })
+  it(
+    'lowers each objective’s loss on a small data set, with progress reports',
+    { timeout: 120_000 },
+    async () => {
+      const { data, labels } = toyData()
+      const objectives: TrainingObjective[] = [
+        {
+          kind: 'diffusion',
+          schedule: linearSchedule({ numTimesteps: 100 }),
+          prediction: 'epsilon',
+          weighting: 'min-snr',
+        },
+        flow,
+        { kind: 'score-matching', sigmas: [1, 0.3, 0.1] },
+      ]
+      for (const objective of objectives) {
+        const progress: number[] = []
+        const result = await trainDenoiser({
+          config,
+          params: initDenoiser(config, { key: key(0), backend: reference }),
+          objective,
+          data,
+          labels,
+          steps: 150,
+          batchSize: 32,
+          optimizer: { learningRate: 3e-3 },
+          key: key(1),
+          logEvery: 50,
+          onProgress: (p) => progress.push(p.loss),
+        })
+        expect(result.history.map((p) => p.step)).toEqual([50, 100, 150])
+        expect(result.history.every((p) => p.gradNorm > 0 && p.examplesPerSecond > 0)).toBe(true)
+        // the loss falls over training (measured: last / first interval 0.16 diffusion, 0.37 flow, 0.50 score)
+        expect(progress[2]).toBeLessThan(0.8 * progress[0])
+      }
+    },
+  )
 
   it('resumes from a safetensors checkpoint exactly (float64), EMA and Adam state included', async () => {
     const { data, labels } = toyData()
@@ -98,6 +102,23 @@ describe('trainDenoiser', () => {
     expect(values(resumed.checkpoint.optimizer.nu)).toEqual(values(straight.checkpoint.optimizer.nu))
     // the EMA lags the weights
     expect(values(straight.ema)).not.toEqual(values(straight.params))
+  })
+
+  it('keeps the EMA θ̄ ← d θ̄ + (1 − d) θ, starting from the initial weights', async () => {
+    const { data, labels } = toyData()
+    const params = initDenoiser(config, { key: key(6), backend: reference })
+    const base = { config, objective: flow, data, labels, batchSize: 8, key: key(7), emaDecay: 0.75 }
+    const one = await trainDenoiser({ ...base, params, steps: 1 })
+    const two = await trainDenoiser({ ...base, params, steps: 2 })
+    const [p0, p1, p2, e2] = [params, one.params, two.params, two.ema].map((tree) =>
+      treeLeaves(tree as unknown as TensorTree).map(([, t]) => Array.from(t.dataSync())),
+    )
+    p0.forEach((leaf, l) =>
+      leaf.forEach((v, i) => {
+        const after1 = 0.75 * v + 0.25 * p1[l][i]
+        expect(e2[l][i]).toBeCloseTo(0.75 * after1 + 0.25 * p2[l][i], 12)
+      }),
+    )
   })
 
   it('writes checkpoints atomically to checkpointPath and keeps memory flat', async () => {
