@@ -19,6 +19,13 @@ export const DEMOS: readonly PageEntry[] = [
     blurb:
       'A live 2-D Ising lattice: Metropolis, heat bath or Wolff, energy and magnetisation against Onsager.',
   },
+  {
+    id: 'hopfield',
+    file: 'hopfield.html',
+    title: 'Hopfield network',
+    blurb:
+      'Store digits, corrupt one, watch asynchronous recall lower the energy; see recall fail near 0.14 N.',
+  },
 ]
 
 /** The home page and every demo. */
