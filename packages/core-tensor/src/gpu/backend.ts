@@ -685,7 +685,7 @@ class GpuJsBackend implements GpuBackend {
     )
   }
 
-  /** See `FusedKernels.matmul`: one dot product of length K per output element. */
+  /** See `FusedKernels.matmul` and `matmulSource`: one output per thread, k unrolled by 8. */
   private matmul(a: StridedView, b: StridedView): BufferHandle {
     const rank = a.shape.length
     const batchShape = a.shape.slice(0, rank - 2)
