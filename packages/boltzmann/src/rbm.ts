@@ -684,7 +684,14 @@ function addPhase(rbm: Rbm, phase: Phase, sign: number, out: RbmGradient): void 
  * (1/B) v₊ᵀP₊ − (1/C) v₋ᵀP₋ and the matching bias terms. The weight term is one product on the
  * backend, Xᵀ Y with X = [v₊; v₋] [B + C, V] and Y = [P₊ / B; −P₋ / C] [B + C, H].
  */
-function statisticsDifference(rbm: Rbm, positive: Phase, negative: Phase, backend: BackendV1): RbmGradient {
+// eslint-disable-next-line max-params -- the two phases, the backend and an optional weights buffer
+function statisticsDifference(
+  rbm: Rbm,
+  positive: Phase,
+  negative: Phase,
+  backend: BackendV1,
+  weightsInto?: Float64Array,
+): RbmGradient {
   const { numVisible: V, numHidden: H } = rbm
   const sparse = sparsePhaseProduct(
     [
@@ -693,6 +700,7 @@ function statisticsDifference(rbm: Rbm, positive: Phase, negative: Phase, backen
     ],
     rbm,
     backend,
+    weightsInto,
   )
   if (sparse !== undefined) {
     const visibleBias = new Float64Array(V)
@@ -708,7 +716,7 @@ function statisticsDifference(rbm: Rbm, positive: Phase, negative: Phase, backen
       }
     }
     return {
-      weights: sparse instanceof Float64Array ? sparse : Float64Array.from(sparse),
+      weights: sparse instanceof Float64Array ? sparse : new Float64Array(sparse),
       visibleBias,
       hiddenBias,
     }
@@ -738,7 +746,9 @@ function statisticsDifference(rbm: Rbm, positive: Phase, negative: Phase, backen
     }
   }
   const w = transposedProduct(x, y, { rows, numVisible: V, numHidden: H }, backend)
-  return { weights: w instanceof Float64Array ? w : Float64Array.from(w), visibleBias, hiddenBias }
+  const weights = w instanceof Float64Array ? w : new Float64Array(w.length)
+  if (weights !== w) weights.set(w)
+  return { weights, visibleBias, hiddenBias }
 }
 
 /**
@@ -751,7 +761,13 @@ export function gradientEstimateInternal(
   rbm: Rbm,
   data: ArrayLike<number>,
   chains: ArrayLike<number> | undefined,
-  options: { readonly key: Key; readonly numSteps: number; readonly backend: BackendV1 },
+  options: {
+    readonly key: Key
+    readonly numSteps: number
+    readonly backend: BackendV1
+    /** A [V, H] buffer the gradient's weights may be written to (a trainer reuses one per run). */
+    readonly weightsInto?: Float64Array
+  },
 ): RbmGradientEstimate {
   const V = rbm.numVisible
   const H = rbm.numHidden
@@ -779,6 +795,7 @@ export function gradientEstimateInternal(
       { v: data, p: p0, rows },
       { v: end.visible, p: pEnd, rows: start.rows },
       options.backend,
+      options.weightsInto,
     )
     return { gradient, negative: end.visible }
   } finally {

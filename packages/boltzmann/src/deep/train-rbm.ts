@@ -251,6 +251,8 @@ export function trainRbm(rbm: Rbm, data: ArrayLike<number>, options: TrainRbmOpt
   let activity: Float64Array | undefined
   const history: RbmEpochProgress[] = []
   const batch = new Float64Array(batchSize * V)
+  // the CD/PCD gradient's weights land here each step (consumed by the update before the next)
+  const weightsInto = new Float64Array(V * rbm.numHidden)
   let step = 0
   for (let epoch = 0; epoch < options.numEpochs; epoch++) {
     const started = performance.now()
@@ -265,9 +267,19 @@ export function trainRbm(rbm: Rbm, data: ArrayLike<number>, options: TrainRbmOpt
       const k = fold(stepKey, step)
       let gradient: RbmGradient
       if (method === 'cd') {
-        gradient = gradientEstimateInternal(current, batch, undefined, { key: k, numSteps, backend }).gradient
+        gradient = gradientEstimateInternal(current, batch, undefined, {
+          key: k,
+          numSteps,
+          backend,
+          weightsInto,
+        }).gradient
       } else if (method === 'pcd') {
-        const estimate = gradientEstimateInternal(current, batch, chains, { key: k, numSteps, backend })
+        const estimate = gradientEstimateInternal(current, batch, chains, {
+          key: k,
+          numSteps,
+          backend,
+          weightsInto,
+        })
         gradient = estimate.gradient
         chains = estimate.negative
       } else {

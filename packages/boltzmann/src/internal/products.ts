@@ -208,6 +208,8 @@ function gather(
     readonly rows: number
     /** Return the result widened to float64 (one copy instead of two when the caller wants float64). */
     readonly float64?: boolean
+    /** Write the float64 result here (length rows · width) instead of a new array. */
+    readonly into?: Float64Array
   },
 ): ProductArray {
   const { srcAt, scratchAt, width, rows } = layout
@@ -220,8 +222,14 @@ function gather(
   new Int32Array(buffer, startsAt, ones.starts.length).set(ones.starts)
   kernels.exports.gatherRows(outAt, srcAt, rowBytes, listAt, startsAt, rows, rowBytes / 16)
   const padded = new Float32Array(buffer, outAt, (rows * rowBytes) / 4)
-  if (rowBytes === 4 * width) return layout.float64 === true ? Float64Array.from(padded) : padded.slice()
-  const out = layout.float64 === true ? new Float64Array(rows * width) : new Float32Array(rows * width)
+  // typed-array set copies and converts in bulk (TypedArray.from and slice are several times
+  // slower); a caller's `into` spares a new multi-megabyte allocation per call
+  const out =
+    layout.into ?? (layout.float64 === true ? new Float64Array(rows * width) : new Float32Array(rows * width))
+  if (rowBytes === 4 * width) {
+    out.set(padded)
+    return out
+  }
   const rowFloats = rowBytes / 4
   for (let r = 0; r < rows; r++) out.set(padded.subarray(r * rowFloats, r * rowFloats + width), r * width)
   return out
@@ -333,10 +341,12 @@ export interface WeightedPhase {
  *
  * @internal
  */
+// eslint-disable-next-line max-params -- the phases, their shape, the backend and an optional output
 export function sparsePhaseProduct(
   phases: readonly WeightedPhase[],
   shape: { readonly numVisible: number; readonly numHidden: number },
   backend: BackendV1,
+  into?: Float64Array,
 ): ProductArray | undefined {
   const kernels = backend.name === 'cpu' ? sparseKernels() : undefined
   if (kernels === undefined) return undefined
