@@ -29,7 +29,11 @@ export interface ProbabilityFlowOptions extends SamplerStart, TimestepChoice {
  * from sigma_i to sigma_{i-1} over the chosen timesteps; the last one lands on sigma = 0
  * (alphaBar = 1). Euler is then exactly DDIM with eta = 0; Heun (Karras et al. 2022,
  * Algorithm 1) averages the slopes at both ends, with an Euler final step (the model is not
- * defined at sigma = 0). Heun calls the model 2S - 1 times for S timesteps.
+ * defined at sigma = 0). Heun calls the model 2S - 1 times for S timesteps. Heun is second
+ * order only once its steps are small against sigma: with the cosine schedule, whose clipped
+ * last step jumps sigma from about 640 to 20,000, start it at T - 2
+ * (`timesteps: evenlySpacedTimesteps(T - 1, S)`); with 40 or fewer steps Euler (DDIM) or
+ * DPM-Solver++ do better on a t-uniform grid.
  *
  * Shapes: `shape` (or initialNoise) `[B, ...]`; result `[B, ...]`.
  *

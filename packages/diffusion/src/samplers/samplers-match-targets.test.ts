@@ -245,6 +245,7 @@ for (const [index, target] of targets.entries()) {
           const start = stratifiedNoise(40 + index, shape)
           const verdict = judge(run(eps, start), target.mixture)
           start.dispose()
+          console.info(`${target.name}, ${name}: ${show(verdict)}`)
           expect(verdict.pass, show(verdict)).toBe(true)
         },
       )
@@ -254,6 +255,7 @@ for (const [index, target] of targets.entries()) {
         const start = stratifiedNoise(40 + index, shape)
         const verdict = judge(run(velocity, start), target.mixture)
         start.dispose()
+        console.info(`${target.name}, ${name}: ${show(verdict)}`)
         expect(verdict.pass, show(verdict)).toBe(true)
       })
     }
