@@ -1,6 +1,7 @@
 // What every subcommand does around its work: refuse what it cannot honour, make sure the
 // output directory is writable before starting, and end with metrics.json, metrics.csv and one
 // final line (or one JSON object with --json).
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CliError } from './cli-error.ts'
 import type { CommonOptions } from './common-options.ts'
@@ -32,6 +33,7 @@ export function startCommand(
     )
   }
   const outDir = prepareOutputDir(options.out)
+  refuseOtherCommandsOutput(outDir, name)
   const files: string[] = []
   return {
     name,
@@ -47,6 +49,28 @@ export function startCommand(
       files.push(path)
       return path
     },
+  }
+}
+
+/**
+ * Every subcommand writes metrics.json (and often samples.png) in --out: a second command
+ * pointed at the first one's directory (`gen rbm sample --out` where `gen rbm train` wrote)
+ * would overwrite its metrics and leave a folder that mixes two runs. The same command again
+ * (a rerun, `--resume`) may write over its own files.
+ */
+function refuseOtherCommandsOutput(outDir: string, name: string): void {
+  const path = join(outDir, 'metrics.json')
+  if (!existsSync(path)) return
+  let previous: unknown
+  try {
+    previous = (JSON.parse(readFileSync(path, 'utf8')) as { command?: unknown }).command
+  } catch {
+    return // not ours (or unreadable): nothing to protect
+  }
+  if (typeof previous === 'string' && previous !== name) {
+    throw new CliError(
+      `--out: ${outDir} holds the output of \`gen ${previous}\` (its metrics.json); give \`gen ${name}\` another --out directory, so neither run's files are overwritten`,
+    )
   }
 }
 
@@ -81,8 +105,14 @@ export function finishCommand(
   rows?: readonly Record<string, number | string>[],
 ): void {
   if (rows !== undefined) run.write('metrics.csv', toCsv(rows))
-  const payload = { command: run.name, seed: run.options.seed, ...metrics, files: [...run.files] }
-  payload.files.push(run.write('metrics.json', `${JSON.stringify(payload, null, 2)}\n`))
+  // the list names metrics.json itself, so the file, --json and the summary count agree
+  const payload = {
+    command: run.name,
+    seed: run.options.seed,
+    ...metrics,
+    files: [...run.files, join(run.outDir, 'metrics.json')],
+  }
+  run.write('metrics.json', `${JSON.stringify(payload, null, 2)}\n`)
   if (run.options.json) console.log(JSON.stringify(payload))
   else console.log(`gen ${run.name}: ${summary}; wrote ${run.files.length} files to ${run.outDir}`)
 }

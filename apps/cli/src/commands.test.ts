@@ -108,8 +108,22 @@ describe('gen ising (spin glasses and quenches)', () => {
 
 describe('gen hopfield', () => {
   it('recall: the pseudo-inverse rule recalls all 8 glyphs from 10% noise', async () => {
-    const { result } = await gen('hopfield', 'recall', '--rule', 'pseudo-inverse', '--noise', '0.1')
+    const { out, result } = await gen('hopfield', 'recall', '--rule', 'pseudo-inverse', '--noise', '0.1')
     expect(result.perfectFraction).toBe(1)
+    // metrics.json lists every file the run wrote, itself included
+    const written = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { files: string[] }
+    expect(written.files).toEqual(result.files)
+    expect(written.files).toContain(join(out, 'metrics.json'))
+    // a second, different command pointed at this directory is refused before it writes
+    const before = readFileSync(join(out, 'metrics.json'), 'utf8')
+    await expect(
+      runGen(out, 'hopfield', 'capacity', '--size', '20', '--loads', '0.05', '--trials', '1'),
+    ).rejects.toThrow(
+      /^--out: .* holds the output of `gen hopfield recall` \(its metrics\.json\); give `gen hopfield capacity` another --out directory/,
+    )
+    expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe(before)
+    // the same command again may write over its own run
+    await runGen(out, 'hopfield', 'recall', '--rule', 'pseudo-inverse', '--noise', '0.1')
   }, 60_000)
 
   it('capacity: recall holds at α = 0.05 and collapses by α = 0.3 (α_c ≈ 0.138)', async () => {

@@ -174,9 +174,11 @@ async function dbnTrain(flags: DbnTrainFlags): Promise<void> {
     else write(l, done[l])
     progress.update((l + 1) * flags.epochs)
   }
-  run.log(
-    `dbn train: ${sizes.join('-')}, layers 1..${done.length} ${shipped ? 'shipped' : 'done'}, ${flags.count} binarised images`,
-  )
+  const layersDone =
+    done.length === 0
+      ? 'no layer done yet'
+      : `layer${done.length > 1 ? `s 1..${done.length}` : ' 1'} ${shipped ? 'shipped' : 'done'}`
+  run.log(`dbn train: ${sizes.join('-')}, ${layersDone}, ${flags.count} binarised images`)
   for (let l = done.length; l < L; l++) {
     const { dbn } = trainDbn(data, {
       layerSizes: sizes.slice(0, l + 2),
