@@ -341,7 +341,7 @@ export interface WeightedPhase {
  *
  * @internal
  */
-// eslint-disable-next-line max-params -- the phases, their shape, the backend and an optional output
+ 
 export function sparsePhaseProduct(
   phases: readonly WeightedPhase[],
   shape: { readonly numVisible: number; readonly numHidden: number },
@@ -394,6 +394,6 @@ export function sparsePhaseProduct(
   return gather(
     kernels,
     { starts, list },
-    { srcAt, scratchAt: srcAt + srcBytes, width: H, rows: V, float64: true },
+    { srcAt, scratchAt: srcAt + srcBytes, width: H, rows: V, float64: true, into },
   )
 }
