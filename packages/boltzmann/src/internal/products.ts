@@ -341,7 +341,7 @@ export interface WeightedPhase {
  *
  * @internal
  */
- 
+
 export function sparsePhaseProduct(
   phases: readonly WeightedPhase[],
   shape: { readonly numVisible: number; readonly numHidden: number },
