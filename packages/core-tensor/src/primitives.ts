@@ -24,6 +24,7 @@ export type PrimitiveName =
   | 'scatterAdd'
   | 'matmul'
   | 'conv2d'
+  | 'softmax'
   | 'conv2dBackwardInput'
   | 'conv2dBackwardFilter'
   | 'reshape'
@@ -169,6 +170,17 @@ export function fusedConv2dP(
   if (fused === undefined) return null
   const handle = fused(x.view('conv2d'), w.view('conv2d'), params)
   return record('conv2d', [x, w], tensorFromHandle(x.backend, handle, outShape, x.dtype), { params })
+}
+
+/**
+ * The backend's fused softmax along `axis` (float32 x, rows of at most 1024), or null when it
+ * has none. Recorded as one primitive, whose gradient rule uses the output.
+ */
+export function fusedSoftmaxP(x: Tensor, axis: number): Tensor | null {
+  const fused = x.backend.fused?.softmax
+  if (fused === undefined || x.shape[axis] > 1024) return null
+  const handle = fused(x.view('softmax'), axis)
+  return record('softmax', [x], tensorFromHandle(x.backend, handle, x.shape, x.dtype), { axis })
 }
 
 /**

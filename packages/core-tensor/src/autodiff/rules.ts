@@ -190,6 +190,13 @@ export const rules: Record<string, Rule> = {
     const [a, b] = n.inputs
     return [matmulP(g, transposeLast(b)), matmulP(transposeLast(a), g)]
   },
+  // y = softmax(x): dx = y ⊙ (g − Σ_axis g ⊙ y), the sum broadcast back along the axis
+  softmax: (n, g) => {
+    const y = n.output
+    const axis = n.attrs.axis as number
+    const dot = unreduce(reduceP('sum', mul(g, y), [axis]), y.shape, [axis])
+    return [mul(y, binaryP('sub', g, dot))]
+  },
   // The fused convolution's cotangents are convolutions of the other operand, so they take
   // the fused path again (and are themselves differentiable).
   conv2d: (n, g, needed) => {

@@ -124,6 +124,12 @@ export interface FusedKernels {
    */
   matmul?: (a: StridedView, b: StridedView) => BufferHandle
   /**
+   * softmax along `axis` of a float32 view, as a contiguous buffer of its shape:
+   * `y_i = exp(x_i − m) / Σ_j exp(x_j − m)` with m the row's maximum (0 when that is ±Inf),
+   * as `ops/softmax.ts` composes it. Called for rows of at most 1024 elements.
+   */
+  softmax?: (x: StridedView, axis: number) => BufferHandle
+  /**
    * Max-pooling argmax: for `x` [N, C, H, W] float32, a contiguous int32 [N·C·oH·oW] buffer
    * holding, for each window (in row-major output order), the flat row-major index into x of
    * its maximum; ties go to the first in row-major order, a NaN wins its window, padding

@@ -257,6 +257,50 @@ return acc`,
   )
 }
 
+/**
+ * The first two of softmax's three kernels (see `FusedKernels.softmax`): x's view at p[0],
+ * then scalars n (the axis length) and A (the size after it); row r = (b, a) of [before, n,
+ * A] holds the elements b·n·A + a + t·A. `'max'`: the row's maximum m, 0 when it is ±Inf (as
+ * the composition shifts). `'sum'` (m as a second input): Σ_t exp(x_t − m). One thread per row.
+ */
+export function softmaxRowSource(kind: 'max' | 'sum', flat: boolean): string {
+  const start = `const nn = p[${scalarBase(1, 0)}]
+const aa = p[${scalarBase(1, 1)}]
+${divCode('bb', 'af', 'i', 'aa')}const base = bb * nn * aa + af
+`
+  if (kind === 'max') {
+    return kernel(
+      ['x'],
+      `${start}${read('first', 'x', { k: 0, flat }, 'base')}let m = first
+for (let t1 = 1; t1 < nn; t1++) {
+${read('v', 'x', { k: 0, flat }, 'base + t1 * aa')}  if (v > m) { m = v }
+}
+if (Math.abs(m) > 3.4028234663852886e38) { m = 0 }
+return m`,
+    )
+  }
+  return kernel(
+    ['x', 'mx'],
+    `${start}const m = mx[i]
+let total = 0
+for (let t2 = 0; t2 < nn; t2++) {
+${read('w', 'x', { k: 0, flat }, 'base + t2 * aa')}  total = total + Math.exp(w - m)
+}
+return total`,
+  )
+}
+
+/** softmax's last kernel: `out[i] = exp(x_i − m[r]) / s[r]` for the row r = (b, a) of element i. */
+export function softmaxNormalizeSource(flat: boolean): string {
+  return kernel(
+    ['x', 'mx', 'sx'],
+    `const nn = p[${scalarBase(1, 0)}]
+const aa = p[${scalarBase(1, 1)}]
+${divCode('bj', 'af', 'i', 'aa')}${divCode('bb', 'jj', 'bj', 'nn')}const r = bb * aa + af
+${read('v', 'x', { k: 0, flat }, 'i')}return Math.exp(v - mx[r]) / sx[r]`,
+  )
+}
+
 /** `out[i] = i`: the identity permutation a sort starts from. */
 export const iotaSource = kernel([], 'return i')
 

@@ -2,7 +2,7 @@
  * Numerically stable log-sum-exp, softmax and log-softmax: every exponent is taken after
  * subtracting the maximum (case H1: softmax([1000, 1001, 1002]) stays finite).
  */
-import { detachP, reshapeP } from '../primitives'
+import { detachP, fusedSoftmaxP, reshapeP } from '../primitives'
 import type { Tensor } from '../tensor'
 import { add, div, less, sub } from './binary'
 import { checkReduceOptions, checkTensor, normalizeAxes, normalizeAxis, toFloat } from './internal'
@@ -54,7 +54,11 @@ export function logSumExp(x: Tensor, options: ReduceOptions = {}): Tensor {
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor('softmax', 'x', x)
   const a = normalizeAxis('softmax', axis, x.rank)
-  const e = exp(shiftedByMax(toFloat(x), a))
+  const xf = toFloat(x)
+  // a backend's fused kernels where it has them (rows up to 1024), else the composition
+  const fused = fusedSoftmaxP(xf, a)
+  if (fused !== null) return fused
+  const e = exp(shiftedByMax(xf, a))
   return div(e, sum(e, { axis: a, keepdims: true }))
 }
 

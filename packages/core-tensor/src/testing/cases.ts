@@ -383,6 +383,55 @@ export const valueCases: ValueCase[] = [
     },
   },
   {
+    name: 'softmax fused kernel agrees with the composed path (every axis, strided views, ±Inf rows)',
+    async run(ctx) {
+      const composed = withoutFused(ctx.backend)
+      const shape = [3, 5, 7]
+      const v = uniformFloats(key(21), 3 * 5 * 7, 'float64').map((u) => 8 * u - 4)
+      for (const axis of [0, 1, 2]) {
+        const fast = T.softmax(T.fromArray(v, { shape, backend: ctx.backend }), axis)
+        const slow = T.softmax(T.fromArray(v, { shape, backend: composed }), axis)
+        await expectClose(await fast.data(), await slow.data(), ctx.tolerance)
+        // a permuted (strided) view, and the gradient of a weighted sum through it
+        const weights = uniformFloats(key(22 + axis), 7 * 5 * 3, 'float64')
+        const gradOf = async (backend: BackendV1) => {
+          const x = T.fromArray(v, { shape, backend })
+          const w = T.fromArray(weights, { shape: [7, 5, 3], backend })
+          const f = (p: { x: Tensor }) => T.sum(T.mul(T.softmax(T.permute(p.x, [2, 1, 0]), axis), w))
+          return {
+            y: await T.softmax(T.permute(x, [2, 1, 0]), axis).data(),
+            dx: await T.grad(f)({ x }).x.data(),
+          }
+        }
+        const got = await gradOf(ctx.backend)
+        const want = await gradOf(composed)
+        await expectClose(got.y, want.y, ctx.tolerance)
+        await expectClose(got.dx, want.dx, {
+          rtol: ctx.tolerance.rtol,
+          atol: Math.max(ctx.tolerance.atol, 1e-6),
+        })
+      }
+      // a row with -Inf entries (masked attention) and a row of 1000s (shifted by its max)
+      const masked = T.softmax(
+        T.fromArray(
+          [
+            [0, -Infinity, 1, -Infinity],
+            [1000, 1000, 1000, 1000],
+          ],
+          f32(ctx),
+        ),
+      )
+      await expectClose(
+        masked,
+        [
+          [1 / (1 + Math.E), 0, Math.E / (1 + Math.E), 0],
+          [0.25, 0.25, 0.25, 0.25],
+        ],
+        ctx.tolerance,
+      )
+    },
+  },
+  {
     name: 'matmul fused kernel agrees with the composed path (odd sizes, block edges)',
     async run(ctx) {
       const composed = withoutFused(ctx.backend)
