@@ -26,6 +26,20 @@ export const DEMOS: readonly PageEntry[] = [
     blurb:
       'Store digits, corrupt one, watch asynchronous recall lower the energy; see recall fail near 0.14 N.',
   },
+  {
+    id: 'cnn',
+    file: 'cnn.html',
+    title: 'CNN',
+    blurb:
+      'Draw a digit: the shipped LeNet-5 classifies it on the chosen backend, with its C1 and C3 feature maps.',
+  },
+  {
+    id: 'rbm',
+    file: 'rbm.html',
+    title: 'RBM',
+    blurb:
+      'Gibbs chains of the shipped MNIST RBM turning coin flips into digits, and its hidden units’ filters.',
+  },
 ]
 
 /** The home page and every demo. */

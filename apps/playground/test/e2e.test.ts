@@ -29,6 +29,13 @@ async function runFewSteps(page: Page, id: string): Promise<void> {
     const start = await page.evaluate(() => window.genIsing!.frames().frames)
     await page.waitForFunction((f) => window.genIsing!.frames().frames >= f + 5, start, { timeout: 30_000 })
   }
+  if (id === 'cnn') {
+    const p = await page.evaluate(() => window.genCnn!.sample(0))
+    expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4)
+  }
+  if (id === 'rbm') {
+    await page.waitForFunction(() => window.genRbm!.status().steps >= 5, undefined, { timeout: 30_000 })
+  }
   if (id === 'hopfield') {
     const result = await page.evaluate(() => {
       window.genHopfield!.configure({ digit: 5, patterns: 10, noise: 0.2, speed: 100 })
@@ -90,8 +97,11 @@ suite('playground in headless Chromium', () => {
     })
   }
 
-  // one browser for the Ising and Hopfield checks below (launched by the first, closed at the end)
+  // one browser for the page-specific checks below (a describe's own beforeAll, so `-t` can pick one)
   let gpuBrowser: Browser
+  beforeAll(async () => {
+    gpuBrowser = await launch(WEBGPU_FLAGS)
+  }, 60_000)
   afterAll(async () => {
     await gpuBrowser?.close()
   })
@@ -99,7 +109,6 @@ suite('playground in headless Chromium', () => {
   describe('Ising page on webgpu', () => {
     let page: Page
     beforeAll(async () => {
-      gpuBrowser = await launch(WEBGPU_FLAGS)
       ;({ page } = await openDemo(gpuBrowser, site.origin, 'ising.html'))
     }, 60_000)
     afterAll(async () => {
@@ -113,12 +122,12 @@ suite('playground in headless Chromium', () => {
           temperature: 1.5,
           field: 0,
           algorithm: 'metropolis',
-          sweepsPerFrame: 4,
+          sweepsPerFrame: 3,
         })
         window.genIsing!.reset('up')
       })
-      // 64 frames of 4 sweeps; the page drops the first half as equilibration and bins the rest
-      // into 16 blocks of 2 frames (8 sweeps, several autocorrelation times at T = 1.5)
+      // 64 frames of 3 sweeps; the page drops the first half as equilibration and bins the rest
+      // into 16 blocks of 2 frames (6 sweeps, several autocorrelation times at T = 1.5)
       await page.waitForFunction(() => window.genIsing!.stats().samples >= 64, undefined, { timeout: 60_000 })
       const stats = await page.evaluate(() => window.genIsing!.stats())
       const exact = kaufman(64, 1.5).e
@@ -228,6 +237,73 @@ suite('playground in headless Chromium', () => {
       expect(at(0.1)).toBeGreaterThan(0.9)
       expect(at(0.3)).toBeLessThan(0.7)
       await screenshot(page, 'hopfield-webgpu-scan')
+    }, 60_000)
+  })
+
+  describe('CNN page on webgpu', () => {
+    let page: Page
+    beforeAll(async () => {
+      ;({ page } = await openDemo(gpuBrowser, site.origin, 'cnn.html'))
+    }, 60_000)
+    afterAll(async () => {
+      await page?.close()
+    })
+
+    it('classifies the ten stroke-drawn sample digits (at least 8 right) and a digit drawn with the mouse', async () => {
+      const labels: number[] = []
+      for (let d = 0; d < 10; d++)
+        labels.push((await page.evaluate((digit) => window.genCnn!.sample(digit), d)).label)
+      const right = labels.filter((l, d) => l === d).length
+      console.log(`cnn page on webgpu: samples 0-9 classified as ${labels.join(' ')} (${right}/10 right)`)
+      expect(right).toBeGreaterThanOrEqual(8)
+      // a "1" drawn with the mouse: a vertical stroke
+      await page.evaluate(() => window.genCnn!.clear())
+      const box = (await page.locator('#pad').boundingBox())!
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15)
+      await page.mouse.down()
+      for (let k = 1; k <= 10; k++)
+        await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.07 * k))
+      await page.mouse.up()
+      await page.waitForFunction(() =>
+        document.getElementById('readout')!.textContent.startsWith('prediction'),
+      )
+      const drawn = await page.evaluate(() => window.genCnn!.classify())
+      expect(drawn!.label).toBe(1)
+      await screenshot(page, 'cnn-webgpu-drawn')
+    }, 60_000)
+
+    it('a click on a C3 unit outlines its 14 × 14 receptive field (LeNet-5: start −2, jump 2)', async () => {
+      await page.evaluate(() => window.genCnn!.sample(3))
+      // C3 map 2, unit (3, 3): maps are 10 px at 4× with 4 px gaps; click that unit's centre
+      const box = (await page.locator('#maps-c3').boundingBox())!
+      await page.mouse.click(box.x + 4 + 2 * 44 + 3 * 4 + 2, box.y + 4 + 3 * 4 + 2)
+      const text = await page.textContent('#field')
+      expect(text).toContain('C3 map 2, unit (3, 3) sees input rows 4–17, columns 4–17')
+      // a C1 unit at the corner: 5 × 5 around it, clipped by the padding
+      const c1 = await page.evaluate(() =>
+        window.genCnn!.selectUnit({ layer: 1, channel: 0, row: 0, col: 0 }),
+      )
+      expect(c1).toEqual({ rows: [0, 2], cols: [0, 2] })
+      await page.evaluate(() => window.genCnn!.selectUnit({ layer: 4, channel: 2, row: 3, col: 3 }))
+      await screenshot(page, 'cnn-webgpu-receptive-field')
+    }, 30_000)
+  })
+
+  describe('RBM page', () => {
+    it('Gibbs chains move from coin flips (mean ink 0.5) to digit statistics (MNIST mean 0.131) within 60 steps', async () => {
+      const { page, errors } = await openDemo(gpuBrowser, site.origin, 'rbm.html')
+      try {
+        await page.waitForFunction(() => window.genRbm!.status().steps >= 60, undefined, { timeout: 45_000 })
+        const { steps, meanInk, model } = await page.evaluate(() => window.genRbm!.status())
+        console.log(`rbm page (${model}): mean p(v=1|h) ${meanInk.toFixed(3)} after ${steps} Gibbs steps`)
+        expect(model).toBe('pcd')
+        expect(meanInk).toBeGreaterThan(0.06)
+        expect(meanInk).toBeLessThan(0.22)
+        await screenshot(page, 'rbm-samples')
+        expect(errors).toEqual([])
+      } finally {
+        await page.close()
+      }
     }, 60_000)
   })
 })

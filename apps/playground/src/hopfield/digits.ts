@@ -7,7 +7,8 @@
 /** Side of the digit grid: N = 20² = 400 units. */
 export const DIGIT_SIDE = 20
 
-type Point = readonly [number, number]
+/** A point of a stroke, in [0, 1]² (x to the right, y down). */
+export type Point = readonly [number, number]
 
 /** An ellipse as a closed polyline (centre, radii, in unit coordinates). */
 function ellipse(cx: number, cy: number, rx: number, ry: number): Point[] {
@@ -18,8 +19,8 @@ function ellipse(cx: number, cy: number, rx: number, ry: number): Point[] {
   })
 }
 
-/** Each digit's strokes: polylines in [0, 1]², x to the right, y down. */
-const STROKES: readonly (readonly Point[])[][] = [
+/** Each digit's strokes: polylines in [0, 1]², x to the right, y down (also the CNN page's samples). */
+export const DIGIT_STROKES: readonly (readonly Point[])[][] = [
   [ellipse(0.5, 0.5, 0.27, 0.37)],
   [
     [
@@ -130,7 +131,7 @@ function distanceToSegment(p: Point, a: Point, b: Point): number {
  * @returns an Int8Array of length `DIGIT_SIDE`²
  */
 export function digitPattern(d: number): Int8Array {
-  const strokes = STROKES[d]
+  const strokes = DIGIT_STROKES[d]
   if (strokes === undefined) throw new RangeError(`digitPattern: d must be 0 … 9, got ${d}`)
   const out = new Int8Array(DIGIT_SIDE * DIGIT_SIDE).fill(-1)
   for (let y = 0; y < DIGIT_SIDE; y++) {
