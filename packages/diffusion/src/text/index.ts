@@ -1,0 +1,26 @@
+export {
+  validateTransformerConfig,
+  initTransformer,
+  transformer,
+  transformerDecode,
+  type TransformerConfig,
+  type ResolvedTransformerConfig,
+  type TransformerParams,
+  type TransformerBlockParams,
+  type KeyValueCache,
+} from './transformer'
+export {
+  maskTokens,
+  sampleMaskingLevels,
+  maskedDiffusionElbo,
+  maskedDiffusionLoss,
+  maskedDiffusionNelbo,
+  type TokenModel,
+  type MaskingMode,
+  type MaskedBatch,
+  type MaskTokensOptions,
+  type MaskedDiffusionLossOptions,
+  type MaskedDiffusionNelboOptions,
+  type BitsPerToken,
+} from './masked-diffusion'
+export { padSequences, trimAtEos } from './sequences'
