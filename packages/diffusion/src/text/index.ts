@@ -24,3 +24,12 @@ export {
   type BitsPerToken,
 } from './masked-diffusion'
 export { padSequences, trimAtEos } from './sequences'
+export { sampleTokens, type TokenSamplingOptions } from './categorical'
+export {
+  commitSchedule,
+  maskedDiffusionSample,
+  type Remasking,
+  type MaskedDiffusionSampleOptions,
+  type MaskedDiffusionSample,
+  type SampleTraceStep,
+} from './sampler'
