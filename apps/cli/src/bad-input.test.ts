@@ -148,6 +148,53 @@ describe('gen: bad input', () => {
       ['gan', 'eval', '--weights', shippedRbmPath()],
       /--weights: .*rbm-500-mnist.safetensors is not a gen-gan checkpoint/,
     ],
+    [
+      ['diffusion', 'sample', '--weights', '/tmp', '--sampler', 'leapfrog'],
+      /--sampler.*leapfrog.*Allowed choices are ddpm, ddim, euler, heun, dpm-solver, langevin\.$/,
+    ],
+    [['diffusion', 'train', '--steps', '0'], /--steps must be a positive integer, got 0/],
+    [
+      ['diffusion', 'sample', '--weights', '/tmp', '--steps', '0'],
+      /--steps must be a positive integer, got 0/,
+    ],
+    [['diffusion', 'train', '--lr', '-0.1'], /--lr must be a positive number, got -0.1/],
+    [
+      ['diffusion', 'train', '--count', '100', '--batch-size', '200'],
+      /--batch-size must be at most --count \(100 points\), got 200/,
+    ],
+    [
+      ['diffusion', 'train', '--data', 'mnist'],
+      /^gen: --data mnist: not available yet: a UNet denoiser step on 28×28 digits takes seconds on this CPU/,
+    ],
+    [['diffusion', 'train', '--data', 'spiral'], /--data.*spiral.*Allowed choices are eight-gaussians/],
+    [
+      ['diffusion', 'train', '--method', 'flow', '--sampler', 'langevin'],
+      /--sampler: a flow-matching model samples with euler, heun, got langevin/,
+    ],
+    [
+      ['diffusion', 'train', '--method', 'ddpm', '--sampler', 'ddim', '--sample-steps', '100'],
+      /--sample-steps must be at most 99 for ddim \(it starts at t = T − 2, T = 100\), got 100/,
+    ],
+    [
+      ['diffusion', 'train', '--method', 'ddpm', '--sampler', 'ddpm', '--sample-steps', '10'],
+      /--sample-steps: the ddpm sampler runs all 100 steps of the schedule, got 10; use --sampler ddim for fewer/,
+    ],
+    [
+      ['diffusion', 'train', '--resume'],
+      /--resume: no checkpoint to resume from at .*checkpoint.safetensors/,
+    ],
+    [['diffusion', 'train', '--eval-count', '6000'], /--eval-count must be at most 5000 samples/],
+    [['diffusion', 'sample'], /required option '--weights <path>' not specified/],
+    [['diffusion', 'sample', '--weights', '/nonexistent/w'], /--weights: no such file \/nonexistent\/w/],
+    [['diffusion', 'sample', '--weights', '/proc'], /--weights: no such file \/proc\/weights.safetensors/],
+    [
+      ['diffusion', 'sample', '--weights', dcganWeightsPath()],
+      /--weights: .*dcgan-mnist.safetensors is not a gen diffusion model/,
+    ],
+    [
+      ['diffusion', 'train', '--out', '/proc/gen-test-out'],
+      /--out: cannot write to \/proc\/gen-test-out \(ENOENT\)/,
+    ],
   ])('gen %j fails with one line and exit code 1', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'gen-bad-'))
     const run = args.includes('--out') ? gen(...args) : gen(...args, '--out', join(out, 'x'))
@@ -188,6 +235,7 @@ describe('gen: bad input', () => {
     ['bm', 'encoder'],
     ['vae', 'train'],
     ['gan', 'sample'],
+    ['diffusion', 'train'],
     ['ising', 'anneal'],
   ])('gen %s %s refuses an --out that is an existing file, before any work', (...args) => {
     const parent = mkdtempSync(join(tmpdir(), 'gen-bad-'))

@@ -3,6 +3,7 @@ import { withCommonOptions, type CommonOptions } from './common-options.ts'
 import { addAutoencoderCommands } from './commands/autoencoder.ts'
 import { addCnnCommands } from './commands/cnn.ts'
 import { addDbnCommands } from './commands/dbn.ts'
+import { addDiffusionCommands } from './commands/diffusion.ts'
 import { addGanCommands } from './commands/gan.ts'
 import { addHopfieldCommands } from './commands/hopfield.ts'
 import { addIsingCommands } from './commands/ising.ts'
@@ -34,5 +35,6 @@ export function buildProgram(): Command {
   addDbnCommands(program)
   addAutoencoderCommands(program)
   addGanCommands(program)
+  addDiffusionCommands(program)
   return program
 }

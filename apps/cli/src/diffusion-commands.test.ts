@@ -1,0 +1,165 @@
+// gen diffusion end to end with small settings: each family trains on a toy set and its
+// samples land near the data (energy distance well below the fitted Gaussian's, the 8 modes
+// hit), every sampler of a DDPM model draws from the same weights, a run killed mid-way
+// resumes to the same weights as an uninterrupted one, and a sampler of another family is
+// refused before anything is written.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { decodeDenoiserCheckpoint } from '@gen/diffusion'
+import { decodePng } from '@gen/viz'
+import { describe, expect, it } from 'vitest'
+import { runGen, spawnGen, waitForFile } from './testing/run-gen.ts'
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'gen-diffusion-'))
+const csvRows = (path: string) => readFileSync(path, 'utf8').trim().split('\n')
+
+describe('gen diffusion', () => {
+  it('train --method flow: 8 Gaussians learnt in 600 steps, with checkpoint, sidecar, CSVs and pictures', async () => {
+    const out = tmp()
+    const result = await runGen(out, ...['diffusion', 'train', '--method', 'flow', '--steps', '600'])
+    expect(result).toMatchObject({ data: 'eight-gaussians', method: 'flow', sampler: 'heun', count: 1000 })
+    // a model that learnt only the mean and covariance scores 1; measured 0.10, 8 modes
+    expect(result.energyRatio as number).toBeLessThan(0.3)
+    expect(result.energyDistance as number).toBeGreaterThan(-0.01)
+    expect(result.modesHit as number).toBeGreaterThanOrEqual(7)
+    expect((result.modeCounts as number[]).length).toBe(8)
+    const history = result.history as { step: number; loss: number }[]
+    expect(history.at(-1)?.step).toBe(600)
+    // flow matching's loss starts near E|x₁ − x₀|² = 2 + 2.01 and falls
+    expect(history.at(-1)?.loss).toBeLessThan(history[0].loss)
+    expect(csvRows(join(out, 'metrics.csv'))[0]).toBe('step,loss,grad_norm')
+    const samples = csvRows(join(out, 'samples.csv'))
+    expect(samples[0]).toBe('x,y')
+    expect(samples).toHaveLength(1001)
+    const sidecar = JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8')) as Record<string, unknown>
+    expect(sidecar).toMatchObject({
+      kind: 'gen-diffusion-toy',
+      method: 'flow',
+      data: 'eight-gaussians',
+      steps: 600,
+      weights: 'ema',
+      config: { kind: 'mlp', dataDim: 2, hidden: [64, 64, 64] },
+    })
+    expect(
+      decodeDenoiserCheckpoint(new Uint8Array(readFileSync(join(out, 'checkpoint.safetensors')))).step,
+    ).toBe(600)
+    const png = decodePng(readFileSync(join(out, 'samples.png')))
+    expect([png.width, png.height]).toEqual([320, 320])
+    expect(readFileSync(join(out, 'samples.svg'), 'utf8')).toContain('samples')
+  }, 180_000)
+
+  it('sample: every sampler of a DDPM model draws near the data from the same weights', async () => {
+    const trained = tmp()
+    await runGen(
+      trained,
+      ...['diffusion', 'train', '--method', 'ddpm', '--steps', '600', '--eval-count', '200'],
+    )
+    for (const [sampler, steps] of [
+      ['ddpm', '100'],
+      ['ddim', '50'],
+      ['euler', '50'],
+      ['heun', '25'],
+      ['dpm-solver', '20'],
+    ]) {
+      const out = tmp()
+      const result = await runGen(
+        out,
+        ...[
+          'diffusion',
+          'sample',
+          '--weights',
+          trained,
+          '--sampler',
+          sampler,
+          '--steps',
+          steps,
+          '--count',
+          '500',
+        ],
+      )
+      expect(result).toMatchObject({ method: 'ddpm', sampler, samplerSteps: Number(steps), count: 500 })
+      // measured 0.12 (ddpm) to 0.33 (dpm-solver) of the fitted Gaussian's distance
+      expect(result.energyRatio as number, sampler).toBeLessThan(0.6)
+      expect(result.modesHit as number, sampler).toBeGreaterThanOrEqual(7)
+      expect(csvRows(join(out, 'samples.csv'))).toHaveLength(501)
+      expect(csvRows(join(out, 'metrics.csv'))).toHaveLength(2)
+    }
+  }, 240_000)
+
+  it('train --method score on two moons, sampled by annealed Langevin; checkerboard and swiss roll run', async () => {
+    const score = await runGen(
+      tmp(),
+      ...[
+        'diffusion',
+        'train',
+        '--method',
+        'score',
+        '--data',
+        'two-moons',
+        '--steps',
+        '600',
+        '--eval-count',
+        '500',
+      ],
+    )
+    expect(score).toMatchObject({ method: 'score', sampler: 'langevin', samplerSteps: 50 })
+    expect(score.energyRatio as number).toBeLessThan(0.5)
+    expect(score.modesHit).toBeUndefined()
+    for (const data of ['checkerboard', 'swiss-roll']) {
+      const result = await runGen(
+        tmp(),
+        ...['diffusion', 'train', '--data', data, '--steps', '50', '--width', '16', '--eval-count', '100'],
+      )
+      expect(result.data).toBe(data)
+      expect(Number.isFinite(result.energyDistance)).toBe(true)
+    }
+  }, 240_000)
+
+  it('sample refuses a sampler of another family, before writing anything', async () => {
+    const trained = tmp()
+    await runGen(trained, ...['diffusion', 'train', '--steps', '20', '--width', '8', '--eval-count', '50'])
+    const out = join(tmp(), 'x')
+    await expect(
+      runGen(
+        out,
+        ...['diffusion', 'sample', '--weights', join(trained, 'weights.safetensors'), '--sampler', 'ddpm'],
+      ),
+    ).rejects.toThrow(/^--sampler: a flow-matching model samples with euler, heun, got ddpm$/)
+    expect(existsSync(out)).toBe(false)
+  }, 60_000)
+
+  it('train stops on a blown-up loss instead of reporting it (--lr 10: infinite gradient at step 2)', async () => {
+    await expect(
+      runGen(tmp(), ...['diffusion', 'train', '--lr', '10', '--steps', '50', '--eval-count', '50']),
+    ).rejects.toThrow(
+      /^training diverged: loss [\d.e+]+, gradient norm \S+ at step \d+; lower --lr \(got 10\)$/,
+    )
+  }, 60_000)
+
+  it('train, killed mid-way and resumed, ends with the same weights as an uninterrupted run', async () => {
+    const args = [
+      ...['diffusion', 'train', '--method', 'ddpm', '--steps', '1500', '--checkpoint-every', '100'],
+      ...['--width', '32', '--batch-size', '64', '--eval-count', '100', '--quiet'],
+    ]
+    const straight = tmp()
+    expect(await spawnGen([...args, '--out', straight]).exited).toBe(0)
+    const interrupted = tmp()
+    const { child, exited } = spawnGen([...args, '--out', interrupted])
+    const checkpoint = join(interrupted, 'checkpoint.safetensors')
+    await waitForFile(checkpoint)
+    child.kill('SIGKILL')
+    await exited
+    const { step } = decodeDenoiserCheckpoint(new Uint8Array(readFileSync(checkpoint)))
+    expect(step).toBeGreaterThan(0)
+    expect(step).toBeLessThan(1500)
+    expect(existsSync(join(interrupted, 'weights.safetensors'))).toBe(false)
+    expect(await spawnGen([...args, '--resume', '--out', interrupted]).exited).toBe(0)
+    for (const file of ['weights.safetensors', 'checkpoint.safetensors', 'samples.csv'])
+      expect(readFileSync(join(interrupted, file)), file).toEqual(readFileSync(join(straight, file)))
+    // the resumed run's loss history is the uninterrupted one's
+    expect(readFileSync(join(interrupted, 'metrics.csv'), 'utf8')).toBe(
+      readFileSync(join(straight, 'metrics.csv'), 'utf8'),
+    )
+  }, 240_000)
+})
