@@ -141,6 +141,30 @@ export {
 } from './langevin/index'
 
 export {
+  reflowCouplings,
+  trainReflow,
+  validateImmMlpConfig,
+  initImmMlp,
+  immMlp,
+  immFlowMap,
+  flowMapSample,
+  immMapping,
+  immWeight,
+  laplaceMmd,
+  trainImm,
+  type ReflowCouplings,
+  type ReflowCouplingsOptions,
+  type TrainReflowOptions,
+  type FlowMap,
+  type ImmMlpConfig,
+  type ImmMlpParams,
+  type FlowMapSampleOptions,
+  type ImmObjective,
+  type TrainImmOptions,
+  type FewStepTrainOptions,
+  type FewStepTrainResult,
+} from './fewstep/index'
+export {
   validateTransformerConfig,
   initTransformer,
   transformer,
