@@ -12,6 +12,7 @@
  * are exact for |v| <= 2^24; bool is 0 or 1. `read` converts to Int32Array / Uint8Array.
  */
 import type {
+  AdamStepConstants,
   BackendV1,
   BinaryOp,
   BufferHandle,
@@ -36,6 +37,8 @@ import {
 } from './gpujs'
 import {
   REDUCE_GROUP,
+  adamMomentSource,
+  adamUpdateSource,
   binarySource,
   bitonicSource,
   concatSource,
@@ -173,6 +176,10 @@ class GpuJsBackend implements GpuBackend {
   readonly strictNumerics: boolean
   readonly name: string
   readonly fused: FusedKernels = {
+    adamUpdate: (
+      inputs: { m: StridedView; v: StridedView; g: StridedView; p?: StridedView },
+      constants: AdamStepConstants,
+    ) => this.adamUpdate(inputs, constants),
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
     maxPool2dArgmax: (x: StridedView, params: Pool2dParams): BufferHandle => this.maxPool2dArgmax(x, params),
     conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle => this.conv2d(x, w, params),
@@ -724,6 +731,59 @@ class GpuJsBackend implements GpuBackend {
     this.dispose(m)
     this.dispose(s)
     return out
+  }
+
+  /**
+   * See `FusedKernels.adamUpdate`: three launches per parameter (m', v', then the update from
+   * them) instead of the composition's fourteen or more, each of which also uploads its
+   * scalar operand on webgpu. Constants go in as float32, as the composed ops' scalars do.
+   */
+  private adamUpdate(
+    inputs: { m: StridedView; v: StridedView; g: StridedView; p?: StridedView },
+    k: AdamStepConstants,
+  ): { m: BufferHandle; v: BufferHandle; update: BufferHandle } {
+    const size = sizeOf(inputs.g.shape)
+    const lg = layoutOf(inputs.g)
+    const fg = isFlat(lg)
+    const moment = (which: 'first' | 'second', view: StridedView, decay: number): GpuBuffer => {
+      const lm = layoutOf(view)
+      const fm = isFlat(lm)
+      return this.launch(
+        {
+          key: `adam:${which}:${fm}:${fg}`,
+          source: () => adamMomentSource(which, fm, fg),
+          size,
+          dtype: 'float32',
+        },
+        [view.buffer, inputs.g.buffer],
+        this.viewParams([lm, lg], [decay, 1 - decay]),
+      )
+    }
+    const m = moment('first', inputs.m, k.beta1)
+    const v = moment('second', inputs.v, k.beta2)
+    const scalars = [k.correction1, k.correction2, k.epsilon, -k.rate, k.weightDecay]
+    const p = k.weightDecay > 0 ? inputs.p : undefined
+    if (p === undefined) {
+      const update = this.launch(
+        { key: 'adam:update', source: () => adamUpdateSource(false, true), size, dtype: 'float32' },
+        [m, v],
+        this.viewParams([], scalars),
+      )
+      return { m, v, update }
+    }
+    const lp = layoutOf(p)
+    const fp = isFlat(lp)
+    const update = this.launch(
+      {
+        key: `adam:update:decay:${fp}`,
+        source: () => adamUpdateSource(true, fp),
+        size,
+        dtype: 'float32',
+      },
+      [m, v, p.buffer],
+      this.viewParams([lp], scalars),
+    )
+    return { m, v, update }
   }
 
   /** See `FusedKernels.matmul` and `matmulSource`: one output per thread, k unrolled by 8. */

@@ -301,6 +301,49 @@ ${read('v', 'x', { k: 0, flat }, 'i')}return Math.exp(v - mx[r]) / sx[r]`,
   )
 }
 
+/**
+ * The moments of one Adam step (see `FusedKernels.adamUpdate`), one kernel each: the old
+ * moment's view at p[0], g's at p[VIEW_FLOATS], then the scalars β and 1 − β (float32, as the
+ * composed ops' scalar tensors hold them). `'first'`: `m' = m·β₁ + g·(1 − β₁)`; `'second'`:
+ * `v' = v·β₂ + (g·g)·(1 − β₂)`. Each product and sum is a float32 value as the composed
+ * ops store it.
+ */
+export function adamMomentSource(moment: 'first' | 'second', flatMoment: boolean, flatG: boolean): string {
+  const decay = `p[${scalarBase(2, 0)}]`
+  const rest = `p[${scalarBase(2, 1)}]`
+  const fresh = moment === 'first' ? 'gv' : 'gv * gv'
+  return kernel(
+    ['mo', 'ga'],
+    `${read('old', 'mo', { k: 0, flat: flatMoment })}${read('gv', 'ga', { k: 1, flat: flatG })}const kept = old * ${decay}
+const sq = ${fresh}
+const added = sq * ${rest}
+return kept + added`,
+  )
+}
+
+/**
+ * The update of one Adam step from the new moments m', v' (contiguous, from
+ * `adamMomentSource`): with `decay`, the parameter's view at p[0]; then the scalars c₁, c₂,
+ * ε, −η, λ. `d = (m' / c₁) / (√(v' / c₂) + ε)`, `update = d·(−η)` or `(d + p·λ)·(−η)`.
+ */
+export function adamUpdateSource(decay: boolean, flatP: boolean): string {
+  const views = decay ? 1 : 0
+  const [c1, c2, eps, step, lambda] = [0, 1, 2, 3, 4].map((s) => `p[${scalarBase(views, s)}]`)
+  const head = `const mh = m1[i] / ${c1}
+const vh = v1[i] / ${c2}
+const root = Math.sqrt(vh)
+const den = root + ${eps}
+const d = mh / den
+`
+  if (!decay) return kernel(['m1', 'v1'], `${head}return d * ${step}`)
+  return kernel(
+    ['m1', 'v1', 'pa'],
+    `${head}${read('pv', 'pa', { k: 0, flat: flatP })}const shrink = pv * ${lambda}
+const total = d + shrink
+return total * ${step}`,
+  )
+}
+
 /** `out[i] = i`: the identity permutation a sort starts from. */
 export const iotaSource = kernel([], 'return i')
 

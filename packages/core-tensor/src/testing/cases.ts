@@ -13,6 +13,9 @@ import { checkGradients, gradientsOn, gradientsRead } from './gradcheck'
 import { type Tolerance, expectAllClose, expectClose, readNested } from './tolerance'
 import { GenError } from '../errors'
 import { convGradientCases, convValueCases } from './conv-cases'
+import { adam, adamw } from '../optim/adam'
+import { applyUpdates } from '../optim/optimizer'
+import type { TensorTree } from '../optim/tree'
 
 /** What a case receives: the backend under test and its tolerance. */
 export interface CaseContext {
@@ -85,6 +88,36 @@ export function withoutFused(backend: BackendV1): BackendV1 {
 }
 
 const f32 = (ctx: CaseContext) => ({ backend: ctx.backend })
+
+/**
+ * Seven Adam (or AdamW) steps on params {w [3, 5], b [5]} with fixed gradients: w's gradient a
+ * transposed view (as `linear`'s is), b a strided slice at the first step, gradient scales
+ * 0.1, 1, 10 and 1e-3, a zero gradient entry. Returns params and moments, read.
+ */
+async function adamRun(backend: BackendV1, make: typeof adam): Promise<Float32Array[]> {
+  const draw = (seed: number, shape: number[], scale = 1): Tensor => {
+    const n = shape.reduce((s, d) => s * d, 1)
+    const values = uniformFloats(fold(key(seed), n), n, 'float64').map((u) => scale * (2 * u - 1))
+    return T.fromArray(values, { shape, backend })
+  }
+  const optimizer = make({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6 })
+  let params: TensorTree = { w: draw(1, [3, 5]), b: T.slice(draw(2, [10]), [{ step: 2 }]) }
+  let state = optimizer.init(params)
+  for (let t = 0; t < 7; t++) {
+    const b = draw(20 + t, [5], 1e-3)
+    const grads = {
+      w: T.transpose(draw(10 + t, [5, 3], 10 ** ((t % 3) - 1))),
+      b: t === 0 ? T.mul(b, T.fromArray([1, 0, 1, 1, 1], { backend })) : b,
+    }
+    const next = optimizer.update(grads, state, params)
+    params = applyUpdates(params, next.updates)
+    state = next.state
+  }
+  const p = params as Record<string, Tensor>
+  const mu = state.mu as Record<string, Tensor>
+  const nu = state.nu as Record<string, Tensor>
+  return Promise.all([p.w, p.b, mu.w, nu.w, mu.b, nu.b].map((x) => x.data() as Promise<Float32Array>))
+}
 
 /** A tensor's values as nested arrays, read asynchronously (GPU backends have no sync read). */
 export const arr = readNested
@@ -429,6 +462,16 @@ export const valueCases: ValueCase[] = [
         ],
         ctx.tolerance,
       )
+    },
+  },
+  {
+    name: 'Adam and AdamW fused steps agree with the composed ops (7 steps, strided views, gradients from 1e-3 to 10)',
+    async run(ctx) {
+      for (const make of [adam, adamw]) {
+        const got = await adamRun(ctx.backend, make)
+        const want = await adamRun(withoutFused(ctx.backend), make)
+        for (let i = 0; i < want.length; i++) await expectClose(got[i], want[i], ctx.tolerance)
+      }
     },
   },
   {

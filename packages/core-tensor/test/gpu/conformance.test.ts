@@ -3,10 +3,13 @@
  * Dawn (llvmpipe where there is no GPU). A mode that cannot start is reported skipped with its
  * reason; with GEN_GPU_REQUIRED=1 (CI) an unavailable mode fails instead.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as T from '../../src/index'
 import { createGpuBackend, type GpuMode } from '../../src/gpu/index'
-import { describeBackend, tolerancesFor, valueCases } from '../../src/testing/index'
+import { describeBackend, expectClose, tolerancesFor, valueCases } from '../../src/testing/index'
+import { adamw } from '../../src/optim/adam'
+import { applyUpdates } from '../../src/optim/optimizer'
+import { key, uniformFloats } from '../../src/random/index'
 
 const required = process.env.GEN_GPU_REQUIRED === '1'
 
@@ -89,6 +92,48 @@ for (const mode of ['webasm', 'webgpu'] as GpuMode[]) {
       const onCpu = T.fromArray([true, false, true], { dtype: 'bool', backend: T.cpu })
       expect(T.memoryStats(T.cpu).bytes - cpuBefore).toBe(3)
       onCpu.dispose()
+    })
+
+    it('takes the fused AdamW step (one call per leaf) and ends where the cpu backend does', async ({
+      skip,
+    }) => {
+      const b = await backend(skip)
+      const spy = vi.spyOn(b.fused!, 'adamUpdate')
+      // 5 steps on w [40, 30] (its gradient a transposed view) and b [30]; gradient scales 1e-3..10
+      const run = async (on: T.BackendV1) => {
+        const draw = (seed: number, shape: number[], scale: number) =>
+          T.fromArray(
+            uniformFloats(key(seed), shape[0] * (shape[1] ?? 1)).map((u) => scale * (2 * u - 1)),
+            { shape, backend: on },
+          )
+        const optimizer = adamw({ learningRate: 0.01, weightDecay: 0.1 })
+        let params = { w: draw(1, [40, 30], 1), b: draw(2, [30], 1) }
+        let state = optimizer.init(params)
+        for (let t = 0; t < 5; t++) {
+          const next = T.tidy(() => {
+            const grads = { w: T.transpose(draw(10 + t, [30, 40], 10 ** (t - 3))), b: draw(20 + t, [30], 1) }
+            const step = optimizer.update(grads, state, params)
+            return { params: applyUpdates(params, step.updates) as typeof params, state: step.state }
+          })
+          T.dispose([params, state])
+          params = next.params
+          state = next.state
+        }
+        const out = await Promise.all([params.w, params.b].map((x) => x.data()))
+        T.dispose([params, state])
+        return out
+      }
+      const before = T.memoryStats(b)
+      const got = await run(b)
+      expect(spy).toHaveBeenCalledTimes(2 * 5)
+      spy.mockRestore()
+      expect(T.memoryStats(b).bytes).toBe(before.bytes)
+      const want = await run(T.cpu)
+      for (let i = 0; i < 2; i++) {
+        // webasm computes in IEEE float32 op by op, as the cpu backend's fused step does
+        if (mode === 'webasm') expect(Array.from(got[i])).toEqual(Array.from(want[i]))
+        else await expectClose(got[i], want[i], tolerancesFor(b))
+      }
     })
 
     it('frees device buffers on dispose: a 20-step loop leaves memory where it was', async ({ skip }) => {

@@ -1,0 +1,280 @@
+// The gpu backend's fused fast paths against the composed ops they replace, on one machine,
+// in interleaved runs (fused, composed, fused, composed, ...; the median of each), so that the
+// load of a shared machine falls on both alike. Each composed variant is the same backend with
+// one `fused` entry hidden. Also the elementwise ops on the gpu mode against the cpu backend
+// (the issue's rule: in Node without a GPU, webasm must not be slower than cpu on elementwise
+// ops, or auto-selection prefers cpu; `chooseBackend` does).
+//
+// From apps/bench:
+//   pnpm exec tsx --conditions=@gen/source src/gpu-fusion.ts --mode webasm
+//   EGL_PLATFORM=surfaceless pnpm exec tsx --conditions=@gen/source src/gpu-fusion.ts --mode webgpu
+// Options: --reps N (default 9), --only adam,mlp,softmax,elementwise
+import * as T from '../../../packages/core-tensor/src/index.ts'
+import { createGpuBackend, type GpuMode } from '../../../packages/core-tensor/src/gpu/index.ts'
+import { crossEntropyWithLogits, linear, linearInit } from '../../../packages/core-tensor/src/nn/index.ts'
+import { adam, adamw, applyUpdates } from '../../../packages/core-tensor/src/optim/index.ts'
+import { key, randomIntegers, split, uniformFloats } from '../../../packages/core-tensor/src/random/index.ts'
+
+const args = process.argv.slice(2)
+const value = (name: string) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? args[i + 1] : undefined
+}
+const mode = (value('mode') ?? 'webasm') as GpuMode
+if (!['webgpu', 'webgl2', 'webasm'].includes(mode)) {
+  console.error(`gpu-fusion: --mode must be webgpu, webgl2 or webasm, got ${mode}`)
+  process.exit(2)
+}
+const reps = Number(value('reps') ?? 9)
+if (!Number.isInteger(reps) || reps < 1) {
+  console.error(`gpu-fusion: --reps must be a positive integer, got ${value('reps')}`)
+  process.exit(2)
+}
+const only = value('only')?.split(',')
+const wanted = (name: string) => only === undefined || only.includes(name)
+
+/** `backend` with the named fused entries hidden: the composed ops run in their place. */
+function hiding(
+  backend: T.BackendV1,
+  names: readonly (keyof NonNullable<T.BackendV1['fused']>)[],
+): T.BackendV1 {
+  const fused = { ...backend.fused }
+  for (const name of names) delete fused[name]
+  return {
+    specificationVersion: 'v1',
+    name: backend.name,
+    floatPrecision: backend.floatPrecision,
+    strictNumerics: backend.strictNumerics,
+    allocate: (d, n, v) => backend.allocate(d, n, v),
+    read: (b) => backend.read(b),
+    readSync: backend.readSync === undefined ? undefined : (b) => backend.readSync!(b),
+    dispose: (b) => backend.dispose(b),
+    unary: (op, x) => backend.unary(op, x),
+    binary: (op, a, b) => backend.binary(op, a, b),
+    where: (c, a, b) => backend.where(c, a, b),
+    reduce: (op, x, axes) => backend.reduce(op, x, axes),
+    contiguous: (x) => backend.contiguous(x),
+    cast: (x, d) => backend.cast(x, d),
+    concat: (xs, axis) => backend.concat(xs, axis),
+    gather: (x, i, axis) => backend.gather(x, i, axis),
+    scatterAdd: (x, i, axis, size) => backend.scatterAdd(x, i, axis, size),
+    fused,
+  }
+}
+
+/** A timed case: `prepare` once per variant, then `run` (which waits for its result) per rep. */
+interface Variant {
+  label: string
+  run: () => Promise<void>
+  done?: () => void
+}
+
+/** Interleaved medians: warm-up once each, then `reps` rounds of every variant in turn. */
+async function interleaved(title: string, variants: Variant[]): Promise<number[]> {
+  for (const v of variants) await v.run()
+  const times = variants.map(() => [] as number[])
+  for (let r = 0; r < reps; r++) {
+    for (let i = 0; i < variants.length; i++) {
+      const start = performance.now()
+      await variants[i].run()
+      times[i].push(performance.now() - start)
+    }
+  }
+  variants.forEach((v) => v.done?.())
+  const medians = times.map((t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)])
+  const base = medians[medians.length - 1]
+  console.log(
+    `${title}: ${variants.map((v, i) => `${v.label} ${fmt(medians[i])} ms`).join(', ')}` +
+      (variants.length > 1 ? ` (${(base / medians[0]).toFixed(2)}x)` : ''),
+  )
+  return medians
+}
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1))
+
+function uniform(backend: T.BackendV1, seed: number, shape: readonly number[], scale = 1): T.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1)
+  return T.fromArray(
+    uniformFloats(key(seed), n).map((u) => scale * (2 * u - 1)),
+    { shape, backend },
+  )
+}
+
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- a type alias is a TensorTree
+type Layer = { weight: T.Tensor; bias?: T.Tensor }
+type Params = Record<string, Layer>
+
+function mlpParams(backend: T.BackendV1, sizes: number[]): Params {
+  const keys = split(key(0), sizes.length - 1)
+  const params: Params = {}
+  keys.forEach((k, i) => {
+    const l = linearInit(k, sizes[i], sizes[i + 1])
+    const move = (t: T.Tensor) => T.fromArray(t.dataSync(), { shape: t.shape, backend })
+    params[`l${i}`] = { weight: move(l.weight), bias: move(l.bias!) }
+    T.dispose([l.weight, l.bias!])
+  })
+  return params
+}
+
+function mlpLoss(p: Params, x: T.Tensor, y: T.Tensor): T.Tensor {
+  const layers = Object.values(p)
+  let h = x
+  layers.forEach((l, i) => {
+    h = linear(l, h)
+    if (i < layers.length - 1) h = T.relu(h)
+  })
+  return crossEntropyWithLogits(h, y)
+}
+
+/** One optimizer update (no forward/backward): fixed gradients, AdamW, then a small read. */
+function adamVariant(label: string, backend: T.BackendV1, sizes: number[]): Variant {
+  let params = mlpParams(backend, sizes)
+  const grads = T.tidy(() => {
+    const g: Params = {}
+    Object.entries(params).forEach(([name, l], i) => {
+      g[name] = {
+        weight: uniform(backend, 40 + i, l.weight.shape, 0.01),
+        bias: uniform(backend, 50 + i, l.bias!.shape, 0.01),
+      }
+    })
+    return g
+  })
+  const optimizer = adamw({ learningRate: 1e-3 })
+  let state = optimizer.init(params)
+  const last = `l${sizes.length - 2}`
+  return {
+    label,
+    run: async () => {
+      const next = T.tidy(() => {
+        const step = optimizer.update(grads, state, params)
+        return { params: applyUpdates(params, step.updates) as Params, state: step.state }
+      })
+      T.dispose([params, state])
+      params = next.params
+      state = next.state
+      await params[last].bias!.data()
+    },
+    done: () => T.dispose([params, state, grads]),
+  }
+}
+
+/** A whole Adam training step of an MLP: forward, backward, update; the loss read back. */
+function mlpVariant(label: string, backend: T.BackendV1, sizes: number[], batch: number): Variant {
+  let params = mlpParams(backend, sizes)
+  const x = uniform(backend, 5, [batch, sizes[0]])
+  const y = T.fromArray(Int32Array.from(randomIntegers(key(6), batch, 0, sizes[sizes.length - 1])), {
+    shape: [batch],
+    dtype: 'int32',
+    backend,
+  })
+  const optimizer = adam({ learningRate: 1e-3 })
+  let state = optimizer.init(params)
+  return {
+    label,
+    run: async () => {
+      const next = T.tidy(() => {
+        const { value, grads } = T.valueAndGrad(mlpLoss)(params, x, y)
+        const step = optimizer.update(grads, state, params)
+        return { params: applyUpdates(params, step.updates) as Params, state: step.state, value }
+      })
+      T.dispose([params, state])
+      params = next.params
+      state = next.state
+      const loss = (await next.value.data())[0]
+      next.value.dispose()
+      if (!Number.isFinite(loss)) throw new Error(`gpu-fusion: the MLP loss is ${loss}`)
+    },
+    done: () => T.dispose([params, state, x, y]),
+  }
+}
+
+/** softmax over the last axis of a fixed [rows, n] tensor, read back. */
+function softmaxVariant(label: string, backend: T.BackendV1, shape: number[]): Variant {
+  const x = uniform(backend, 7, shape, 4)
+  return {
+    label,
+    run: async () => {
+      const y = T.softmax(x)
+      await y.data()
+      y.dispose()
+    },
+    done: () => x.dispose(),
+  }
+}
+
+/** An elementwise op over n elements, `chain` times in a row, then one read. */
+function elementwiseVariant(
+  label: string,
+  backend: T.BackendV1,
+  n: number,
+  op: (a: T.Tensor, b: T.Tensor) => T.Tensor,
+): Variant {
+  const a = uniform(backend, 8, [n])
+  const b = uniform(backend, 9, [n])
+  return {
+    label,
+    run: async () => {
+      const y = op(a, b)
+      await y.data()
+      y.dispose()
+    },
+    done: () => T.dispose([a, b]),
+  }
+}
+
+const backend = await createGpuBackend({ mode })
+const info = backend.info
+console.log(`gpu-fusion: gpu:${info.mode} on ${info.adapter}, ${reps} interleaved rounds (medians)`)
+const name = `gpu:${mode}`
+const small = mode !== 'webasm'
+
+if (wanted('adam')) {
+  for (const sizes of small
+    ? [[784, 64, 10]]
+    : [
+        [784, 64, 10],
+        [784, 256, 256, 10],
+      ]) {
+    await interleaved(`AdamW update of MLP ${sizes.join('-')} params (update + apply + read)`, [
+      adamVariant(`${name} fused`, backend, sizes),
+      adamVariant(`${name} composed`, hiding(backend, ['adamUpdate']), sizes),
+    ])
+  }
+}
+if (wanted('mlp')) {
+  const sizes = [784, 64, 10]
+  const batch = 32
+  await interleaved(`MLP ${sizes.join('-')} Adam training step, batch ${batch}`, [
+    mlpVariant(`${name} fused`, backend, sizes, batch),
+    mlpVariant(`${name} composed Adam`, hiding(backend, ['adamUpdate']), sizes, batch),
+  ])
+}
+if (wanted('softmax') && backend.fused?.softmax === undefined) {
+  console.log(`softmax: ${name} has no fused softmax (the composition runs)`)
+} else if (wanted('softmax')) {
+  for (const shape of [
+    [64, 10],
+    [256, 128],
+  ]) {
+    await interleaved(`softmax [${shape.join(', ')}]`, [
+      softmaxVariant(`${name} fused`, backend, shape),
+      softmaxVariant(`${name} composed`, hiding(backend, ['softmax']), shape),
+    ])
+  }
+}
+if (wanted('elementwise')) {
+  const n = 1 << 20
+  const ops: [string, (a: T.Tensor, b: T.Tensor) => T.Tensor][] = [
+    ['add', (a, b) => T.add(a, b)],
+    ['mul', (a, b) => T.mul(a, b)],
+    ['exp', (a) => T.exp(a)],
+    ['relu', (a) => T.relu(a)],
+  ]
+  for (const [label, op] of ops) {
+    await interleaved(`${label} of 2^20 elements (op + read)`, [
+      elementwiseVariant(name, backend, n, op),
+      elementwiseVariant('cpu', T.cpu, n, op),
+    ])
+  }
+}
+backend.destroy()
