@@ -12,6 +12,7 @@ import { cnnSection } from './tour/cnn-section.ts'
 import { boltzmannSection, type GeneratorSamples } from './tour/boltzmann-section.ts'
 import { generatorsSection, SCORED_SAMPLES } from './tour/generators-section.ts'
 import { mnistSection } from './tour/mnist-section.ts'
+import { ddpmSection, flowSection, langevinSection } from './tour/diffusion-section.ts'
 import type { TourSection } from './tour/section.ts'
 import type { TourSize } from './tour/sizes.ts'
 
@@ -74,6 +75,10 @@ export async function runTour(options: TourOptions): Promise<string> {
     })
   if (mnist !== null)
     await timed('generators', () => generatorsSection(options.size, fold(root, 3), mnist, { log, others }))
+  // diffusion on toy 2-D data, trained live (no MNIST needed)
+  await timed('flow', () => flowSection(options.size, fold(root, 5), log))
+  await timed('langevin', () => langevinSection(options.size, fold(root, 6), log))
+  await timed('ddpm', () => ddpmSection(options.size, fold(root, 7), log))
 
   const seconds = (Date.now() - started) / 1000
   const html = renderReport({

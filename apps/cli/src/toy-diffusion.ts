@@ -252,6 +252,11 @@ export interface ToyScores {
   readonly energyDistance: number
   /** The same for a sample of the Gaussian with the data's exact mean and covariance. */
   readonly gaussianEnergyDistance: number
+  /**
+   * The same for another fresh draw of the data: the estimate's noise floor at this N (the
+   * U-statistic is 0 on average for a perfect sample, and may come out negative).
+   */
+  readonly dataEnergyDistance: number
   /** energyDistance / gaussianEnergyDistance: 1 for a model that learnt only two moments. */
   readonly ratio: number
   /** Mode coverage (8 Gaussians only). */
@@ -262,8 +267,8 @@ export interface ToyScores {
 
 /**
  * Scores `samples` against `samples.length / 2` fresh points of the distribution drawn with
- * `referenceSeed`: the energy distance beside that of the fitted Gaussian, and mode coverage
- * for 8 Gaussians.
+ * `referenceSeed`: the energy distance beside that of the fitted Gaussian and of another fresh
+ * draw of the data, and mode coverage for 8 Gaussians.
  */
 export function scoreToy(
   distribution: ToyDistribution,
@@ -274,9 +279,11 @@ export function scoreToy(
   const reference = distribution.sample(n, { seed: referenceSeed })
   const energy = energyDistance(samples, reference, 2)
   const gaussian = energyDistance(fittedGaussian(distribution, n, key(referenceSeed + 1)), reference, 2)
+  const data = energyDistance(distribution.sample(n, { seed: referenceSeed + 2 }), reference, 2)
   return {
     energyDistance: energy,
     gaussianEnergyDistance: gaussian,
+    dataEnergyDistance: data,
     ratio: energy / gaussian,
     ...(distribution.name === 'eight-gaussians' ? { coverage: eightGaussiansCoverage(samples) } : {}),
     reference,

@@ -142,13 +142,14 @@ function drawAndScore(
     count: options.count,
     energyDistance: scores.energyDistance,
     gaussianEnergyDistance: scores.gaussianEnergyDistance,
+    dataEnergyDistance: scores.dataEnergyDistance,
     energyRatio: scores.ratio,
     ...(coverage === undefined
       ? {}
       : { modesHit: coverage.modesHit, modeCounts: coverage.counts, farFraction: coverage.farFraction }),
     sampleSeconds,
   }
-  const summary = `${options.count} samples (${options.sampler}, ${options.steps} steps): energy distance ${scores.energyDistance.toFixed(4)} to fresh data (the fitted Gaussian: ${scores.gaussianEnergyDistance.toFixed(4)})${coverage === undefined ? '' : `, ${coverage.modesHit} of 8 modes hit, ${(100 * coverage.farFraction).toFixed(1)}% off-mode`}`
+  const summary = `${options.count} samples (${options.sampler}, ${options.steps} steps): energy distance ${scores.energyDistance.toFixed(4)} to fresh data (the fitted Gaussian: ${scores.gaussianEnergyDistance.toFixed(4)}, fresh data itself: ${scores.dataEnergyDistance.toFixed(4)})${coverage === undefined ? '' : `, ${coverage.modesHit} of 8 modes hit, ${(100 * coverage.farFraction).toFixed(1)}% off-mode`}`
   return { numbers, summary }
 }
 
