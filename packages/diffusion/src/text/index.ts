@@ -33,3 +33,17 @@ export {
   type MaskedDiffusionSample,
   type SampleTraceStep,
 } from './sampler'
+export {
+  autoregressiveLoss,
+  autoregressiveNll,
+  autoregressiveSample,
+  type AutoregressiveSampleOptions,
+} from './autoregressive'
+export { textSampleMetrics, timeGeneration, type TextSampleMetrics } from './metrics'
+export { fitNgram, ngramNll, type NgramModel } from './ngram'
+export {
+  trainTextModel,
+  type TextObjective,
+  type TrainTextModelOptions,
+  type TrainTextModelResult,
+} from './train-text'
