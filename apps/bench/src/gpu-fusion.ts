@@ -84,8 +84,12 @@ async function interleaved(title: string, variants: Variant[]): Promise<number[]
   const medians = times.map((t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)])
   const base = medians[medians.length - 1]
   console.log(
-    `${title}: ${variants.map((v, i) => `${v.label} ${fmt(medians[i])} ms`).join(', ')}` +
-      (variants.length > 1 ? ` (${(base / medians[0]).toFixed(2)}x)` : ''),
+    `${title}: ${variants
+      .map(
+        (v, i) =>
+          `${v.label} ${fmt(medians[i])} ms${i < variants.length - 1 ? ` (${(base / medians[i]).toFixed(2)}x)` : ''}`,
+      )
+      .join(', ')}`,
   )
   return medians
 }
@@ -222,9 +226,14 @@ function elementwiseVariant(
   }
 }
 
-const backend = await createGpuBackend({ mode })
+// two backends on the same device: elementwise fusion on and off (see `fuseElementwise`)
+const backend = await createGpuBackend({ mode, fuseElementwise: true })
+const unfused = await createGpuBackend({ mode, fuseElementwise: false })
 const info = backend.info
 console.log(`gpu-fusion: gpu:${info.mode} on ${info.adapter}, ${reps} interleaved rounds (medians)`)
+console.log(
+  '  "chains": elementwise chains fused; "Adam": FusedKernels.adamUpdate; ratios: the last variant / each',
+)
 const name = `gpu:${mode}`
 const small = mode !== 'webasm'
 
@@ -236,8 +245,10 @@ if (wanted('adam')) {
         [784, 256, 256, 10],
       ]) {
     await interleaved(`AdamW update of MLP ${sizes.join('-')} params (update + apply + read)`, [
-      adamVariant(`${name} fused`, backend, sizes),
-      adamVariant(`${name} composed`, hiding(backend, ['adamUpdate']), sizes),
+      adamVariant('chains+Adam', backend, sizes),
+      adamVariant('chains', hiding(backend, ['adamUpdate']), sizes),
+      adamVariant('Adam', unfused, sizes),
+      adamVariant('neither', hiding(unfused, ['adamUpdate']), sizes),
     ])
   }
 }
@@ -245,8 +256,10 @@ if (wanted('mlp')) {
   const sizes = [784, 64, 10]
   const batch = 32
   await interleaved(`MLP ${sizes.join('-')} Adam training step, batch ${batch}`, [
-    mlpVariant(`${name} fused`, backend, sizes, batch),
-    mlpVariant(`${name} composed Adam`, hiding(backend, ['adamUpdate']), sizes, batch),
+    mlpVariant('chains+Adam', backend, sizes, batch),
+    mlpVariant('chains', hiding(backend, ['adamUpdate']), sizes, batch),
+    mlpVariant('Adam', unfused, sizes, batch),
+    mlpVariant('neither', hiding(unfused, ['adamUpdate']), sizes, batch),
   ])
 }
 if (wanted('softmax') && backend.fused?.softmax === undefined) {
@@ -257,8 +270,9 @@ if (wanted('softmax') && backend.fused?.softmax === undefined) {
     [256, 128],
   ]) {
     await interleaved(`softmax [${shape.join(', ')}]`, [
-      softmaxVariant(`${name} fused`, backend, shape),
-      softmaxVariant(`${name} composed`, hiding(backend, ['softmax']), shape),
+      softmaxVariant('fused softmax', unfused, shape),
+      softmaxVariant('composed, chains', hiding(backend, ['softmax']), shape),
+      softmaxVariant('composed', hiding(unfused, ['softmax']), shape),
     ])
   }
 }
@@ -266,15 +280,18 @@ if (wanted('elementwise')) {
   const n = 1 << 20
   const ops: [string, (a: T.Tensor, b: T.Tensor) => T.Tensor][] = [
     ['add', (a, b) => T.add(a, b)],
-    ['mul', (a, b) => T.mul(a, b)],
     ['exp', (a) => T.exp(a)],
     ['relu', (a) => T.relu(a)],
+    ['sigmoid', (a) => T.sigmoid(a)],
+    ['(a - b)^2 / 2 + a * 0.01', (a, b) => T.add(T.div(T.square(T.sub(a, b)), 2), T.mul(a, 0.01))],
   ]
   for (const [label, op] of ops) {
-    await interleaved(`${label} of 2^20 elements (op + read)`, [
-      elementwiseVariant(name, backend, n, op),
+    await interleaved(`${label} over 2^20 elements (ops + read)`, [
+      elementwiseVariant(`${name} chains`, backend, n, op),
+      elementwiseVariant(name, unfused, n, op),
       elementwiseVariant('cpu', T.cpu, n, op),
     ])
   }
 }
 backend.destroy()
+unfused.destroy()

@@ -62,6 +62,15 @@ import {
   whereSource,
 } from './kernels'
 import { type Layout, coalesce, isFlat, layoutOf, packView } from './layout'
+import {
+  type Edge,
+  type Expr,
+  type FusedOp,
+  MAX_FUSED_LEAVES,
+  MAX_FUSED_NODES,
+  compileFused,
+  isFusable,
+} from './fusion'
 import { describeAdapter, isSoftwareAdapter, setupNodeWebGpu } from './node-setup'
 import { type GpuMode, type PassedOver, type StartedMode, selectMode } from './auto'
 
@@ -81,6 +90,13 @@ export interface GpuBackendOptions {
    * backend's own `import('gpu.js')` cannot resolve a bare specifier. Default: that import.
    */
   readonly gpuJs?: unknown
+  /**
+   * Fuse chains of elementwise ops (unary, binary, where, casts, with the views between them)
+   * into one kernel each, launched when a value is needed or when the synchronous code that
+   * built them yields. Default: true on webgpu and webgl2, where each launch costs far more
+   * than the arithmetic; false on webasm. `false` launches one kernel per op.
+   */
+  readonly fuseElementwise?: boolean
 }
 
 /** A gpu.js kernel that did not run in the requested mode, and gpu.js's reason. */
@@ -113,6 +129,8 @@ export interface GpuBackendInfo {
   readonly floatPrecision: 32
   /** How dtypes are stored on the device. */
   readonly storage: string
+  /** Whether chains of elementwise ops run fused (see `GpuBackendOptions.fuseElementwise`). */
+  readonly fusesElementwise: boolean
   /** Modes `'auto'` did not take, each with why it was not used. */
   readonly passedOver: readonly PassedOver[]
   /**
@@ -130,10 +148,21 @@ export interface GpuBackend extends BackendV1 {
   destroy(): void
 }
 
-/** A buffer of this backend: the (pending) result of the kernel that writes it. */
+/**
+ * A buffer of this backend: the (queued) result of the kernel that writes it, or, until
+ * something needs its values, a pending elementwise expression (see `fusion.ts`) or a scalar
+ * constant, which no kernel has written yet.
+ */
 class GpuBuffer implements BufferHandle {
   disposed = false
-  result: Promise<Resident>
+  /** The kernel's result, once launched. */
+  result: Promise<Resident> | undefined
+  /** The expression this buffer stands for while no kernel has written it. */
+  pending: Expr<GpuBuffer> | undefined
+  /** The distinct leaves `pending` reads; each counts this buffer in its `readers`. */
+  holding: readonly GpuBuffer[] = []
+  /** Pending expressions that read this buffer: its device memory is freed after them. */
+  readers = 0
   /** Every dtype is stored as float32 on the device, bool included: 4 bytes an element. */
   readonly bytes: number
 
@@ -141,10 +170,14 @@ class GpuBuffer implements BufferHandle {
     readonly backend: string,
     readonly size: number,
     readonly dtype: DType,
-    result: Promise<Resident>,
+    result?: Promise<Resident>,
   ) {
-    this.result = result
     this.bytes = size * 4
+    if (result !== undefined) this.settle(result)
+  }
+
+  settle(result: Promise<Resident>): void {
+    this.result = result
     // a failed launch surfaces on read; an unread failed buffer must not crash the process
     result.catch(() => undefined)
   }
@@ -200,6 +233,10 @@ class GpuJsBackend implements GpuBackend {
   private readonly fallbacks: GpuFallback[] = []
   private tail: Promise<unknown> = Promise.resolve()
   private readonly details: Omit<GpuBackendInfo, 'fallbacks'>
+  /** Whether elementwise chains are fused (see `fusion.ts` and `elementwise`). */
+  private readonly fuse: boolean
+  /** Pending expressions built since the last `flush`. */
+  private unflushed: GpuBuffer[] = []
 
   constructor(
     private readonly gpu: GpuJsInstance,
@@ -211,6 +248,7 @@ class GpuJsBackend implements GpuBackend {
     if (details.mode !== 'webasm') {
       this.fused.softmax = (x: StridedView, axis: number): BufferHandle => this.softmax(x, axis)
     }
+    this.fuse = details.fusesElementwise
     this.name = `gpu:${details.mode}`
     // wasm arithmetic is IEEE f32; WGSL lets an implementation assume no NaN or Inf
     this.strictNumerics = details.mode === 'webasm'
@@ -238,6 +276,107 @@ class GpuJsBackend implements GpuBackend {
     }
     if (handle.disposed) throw new GenError(`${this.name}: buffer was used after dispose()`)
     return handle
+  }
+
+  /** `own`, then makes sure a kernel writes the buffer (a pending one is launched now). */
+  private written(handle: BufferHandle): GpuBuffer {
+    const buffer = this.own(handle)
+    this.force(buffer)
+    return buffer
+  }
+
+  /**
+   * Launches the kernel of a pending buffer: its fused expression, or the upload of its
+   * constant. Its leaves are then released (freed if they were disposed meanwhile).
+   */
+  private force(buffer: GpuBuffer): void {
+    const expr = buffer.pending
+    if (expr === undefined) return
+    buffer.pending = undefined
+    if (expr.kind === 'const') buffer.settle(this.upload(Float32Array.of(expr.value)))
+    else if (expr.kind === 'node') {
+      const fused = compileFused(expr)
+      buffer.settle(
+        this.run(
+          { key: fused.key, source: () => fused.source, size: buffer.size },
+          fused.inputs,
+          fused.params,
+        ),
+      )
+    }
+    this.release(buffer)
+  }
+
+  /** Drops a pending buffer's hold on its leaves, freeing those that were disposed. */
+  private release(buffer: GpuBuffer): void {
+    for (const leaf of buffer.holding) {
+      leaf.readers--
+      if (leaf.readers === 0 && leaf.disposed) this.free(leaf)
+    }
+    buffer.holding = []
+  }
+
+  /**
+   * One elementwise op: a pending expression (no launch yet) that inlines its arguments'
+   * pending expressions, or, for an op fusion does not know or with fusion off, `direct()`.
+   * An argument whose expression would make the kernel too large is launched and read as a
+   * leaf.
+   */
+  private elementwise(
+    op: FusedOp,
+    views: readonly StridedView[],
+    dtype: DType,
+    direct: () => GpuBuffer,
+  ): BufferHandle {
+    const size = sizeOf(views[0].shape)
+    if (!this.fuse || size === 0 || !isFusable(op)) return direct()
+    let nodes = 1
+    let leafEdges = 0
+    const args: Edge<GpuBuffer>[] = views.map((view, a) => {
+      const buffer = this.own(view.buffer)
+      const layout = layoutOf(view)
+      const pending = buffer.pending
+      if (pending?.kind === 'const') return { layout, target: pending }
+      const later = views.length - a - 1
+      if (
+        pending?.kind === 'node' &&
+        nodes + pending.nodes <= MAX_FUSED_NODES &&
+        leafEdges + pending.leafEdges + later <= MAX_FUSED_LEAVES
+      ) {
+        nodes += pending.nodes
+        leafEdges += pending.leafEdges
+        return { layout, target: pending }
+      }
+      this.force(buffer)
+      leafEdges++
+      return { layout, target: { kind: 'leaf', leaf: buffer } }
+    })
+    const out = new GpuBuffer(this.name, size, dtype)
+    out.pending = { kind: 'node', op, args, nodes, leafEdges }
+    const leaves = new Set<GpuBuffer>()
+    const walk = (expr: Expr<GpuBuffer>): void => {
+      if (expr.kind === 'leaf') leaves.add(expr.leaf)
+      else if (expr.kind === 'node') expr.args.forEach((edge) => walk(edge.target))
+    }
+    walk(out.pending)
+    out.holding = [...leaves]
+    for (const leaf of out.holding) leaf.readers++
+    this.unflushed.push(out)
+    if (this.unflushed.length === 1) queueMicrotask(() => this.flush())
+    return out
+  }
+
+  /**
+   * Launches every pending expression still alive when the synchronous code that built it
+   * yields (a training step built inside one `tidy` has by then disposed its intermediates,
+   * which never run). Without this, a value carried from step to step (parameters, moments)
+   * would inline the previous step's expression, and its kernel would grow and change with
+   * every step.
+   */
+  private flush(): void {
+    const due = this.unflushed
+    this.unflushed = []
+    for (const buffer of due) if (!buffer.disposed) this.force(buffer)
   }
 
   /**
@@ -306,21 +445,29 @@ class GpuJsBackend implements GpuBackend {
     inputs: readonly BufferHandle[],
     params: Float32Array,
   ): GpuBuffer {
-    const buffers = inputs.map((b) => this.own(b))
+    const buffers = inputs.map((b) => this.written(b))
     if (spec.size === 0) return new GpuBuffer(this.name, 0, spec.dtype, Promise.resolve(new Float32Array(0)))
     if (buffers.some((b) => b.size === 0)) {
       throw new GenError(`${this.name}: kernel ${spec.key} got an empty input for a non-empty output`)
     }
+    return new GpuBuffer(this.name, spec.size, spec.dtype, this.run(spec, buffers, params))
+  }
+
+  /** Queues one launch over written buffers (disposed ones still held by a reader included). */
+  private run(
+    spec: { key: string; source: () => string; size: number },
+    buffers: readonly GpuBuffer[],
+    params: Float32Array,
+  ): Promise<Resident> {
     const kernel = this.kernel(spec.key, spec.source)
-    const result = this.enqueue(async () => {
-      const args = await Promise.all(buffers.map((b) => b.result))
+    return this.enqueue(async () => {
+      const args = await Promise.all(buffers.map((b) => b.result!))
       kernel.setOutput([spec.size])
       const out = await kernel(...args, params)
       this.checkMode(spec.key, kernel)
       this.settle(kernel)
       return out
     })
-    return new GpuBuffer(this.name, spec.size, spec.dtype, result)
   }
 
   private fill(dtype: DType, size: number, value: number): GpuBuffer {
@@ -335,30 +482,33 @@ class GpuJsBackend implements GpuBackend {
     const host = new Float32Array(size)
     if (dtype === 'bool') for (let i = 0; i < size; i++) host[i] = values[i] ? 1 : 0
     else for (let i = 0; i < size; i++) host[i] = values[i]
-    if (this.details.mode === 'webasm' || size === 0) {
-      return new GpuBuffer(this.name, size, dtype, Promise.resolve(host))
+    if (size === 1 && this.fuse) {
+      // a scalar (the operand of `mul(x, 0.5)`): fused kernels take its value as a parameter,
+      // and only a kernel that is not fused needs it uploaded
+      const scalar = new GpuBuffer(this.name, size, dtype)
+      scalar.pending = { kind: 'const', value: host[0] }
+      return scalar
     }
-    // webgpu: one upload kernel writes the values into a storage buffer (kernels then bind it)
-    const out = new GpuBuffer(
-      this.name,
-      size,
-      dtype,
-      this.enqueue(async () => {
-        const kernel = this.kernel('upload', () => uploadSource)
-        kernel.setOutput([size])
-        const result = await kernel(host, new Float32Array(1))
-        this.checkMode('upload', kernel)
-        return result
-      }),
-    )
-    return out
+    return new GpuBuffer(this.name, size, dtype, this.upload(host))
+  }
+
+  /** Host values on the device: as they are on webasm; on webgpu one upload kernel writes them. */
+  private upload(host: Float32Array): Promise<Resident> {
+    if (this.details.mode === 'webasm' || host.length === 0) return Promise.resolve(host)
+    return this.enqueue(async () => {
+      const kernel = this.kernel('upload', () => uploadSource)
+      kernel.setOutput([host.length])
+      const result = await kernel(host, new Float32Array(1))
+      this.checkMode('upload', kernel)
+      return result
+    })
   }
 
   async read(buffer: BufferHandle): Promise<TypedArray> {
-    const own = this.own(buffer)
+    const own = this.written(buffer)
     // start the copy-out in queue order (before any later dispose), then wait off the queue
     const started = await this.enqueue(async () => {
-      const result = await own.result
+      const result = await own.result!
       return { values: isBufferResult(result) ? result.toArray() : Promise.resolve(result.slice()) }
     })
     return toDType(await started.values, own.dtype)
@@ -368,8 +518,22 @@ class GpuJsBackend implements GpuBackend {
     const own = buffer as GpuBuffer
     if (!(own instanceof GpuBuffer) || own.disposed) return
     own.disposed = true
+    if (own.pending !== undefined) {
+      // never needed: no kernel runs for it
+      own.pending = undefined
+      this.release(own)
+      return
+    }
+    // a pending expression that reads it frees it when it runs or is dropped
+    if (own.readers === 0) this.free(own)
+  }
+
+  /** Frees a written buffer's device memory, in queue order (after the launches that read it). */
+  private free(own: GpuBuffer): void {
+    const written = own.result
+    if (written === undefined) return
     void this.enqueue(async () => {
-      const result = await own.result.catch(() => null)
+      const result = await written.catch(() => null)
       if (result !== null && isBufferResult(result)) result.delete()
     })
   }
@@ -382,6 +546,10 @@ class GpuJsBackend implements GpuBackend {
   }
 
   unary(op: UnaryOp, x: StridedView): BufferHandle {
+    return this.elementwise({ kind: 'unary', op }, [x], x.buffer.dtype, () => this.unaryKernel(op, x))
+  }
+
+  private unaryKernel(op: UnaryOp, x: StridedView): GpuBuffer {
     const lx = layoutOf(x)
     const flat = isFlat(lx)
     return this.launch(
@@ -397,10 +565,14 @@ class GpuJsBackend implements GpuBackend {
   }
 
   binary(op: BinaryOp, a: StridedView, b: StridedView): BufferHandle {
+    const dtype: DType = op.startsWith('cmp') ? 'bool' : a.buffer.dtype
+    return this.elementwise({ kind: 'binary', op }, [a, b], dtype, () => this.binaryKernel(op, a, b, dtype))
+  }
+
+  private binaryKernel(op: BinaryOp, a: StridedView, b: StridedView, dtype: DType): GpuBuffer {
     const la = layoutOf(a)
     const lb = layoutOf(b)
     const [fa, fb] = [isFlat(la), isFlat(lb)]
-    const dtype: DType = op.startsWith('cmp') ? 'bool' : a.buffer.dtype
     return this.launch(
       {
         key: `binary:${op}:${fa}:${fb}`,
@@ -414,6 +586,12 @@ class GpuJsBackend implements GpuBackend {
   }
 
   where(cond: StridedView, a: StridedView, b: StridedView): BufferHandle {
+    return this.elementwise({ kind: 'where' }, [cond, a, b], a.buffer.dtype, () =>
+      this.whereKernel(cond, a, b),
+    )
+  }
+
+  private whereKernel(cond: StridedView, a: StridedView, b: StridedView): GpuBuffer {
     const layouts = [layoutOf(cond), layoutOf(a), layoutOf(b)]
     const flat = layouts.map(isFlat) as [boolean, boolean, boolean]
     return this.launch(
@@ -428,7 +606,11 @@ class GpuJsBackend implements GpuBackend {
     )
   }
 
-  private copy(x: StridedView, to: 'same' | 'int32' | 'bool', dtype: DType): GpuBuffer {
+  private copy(x: StridedView, to: 'same' | 'int32' | 'bool', dtype: DType): BufferHandle {
+    return this.elementwise({ kind: 'copy', to }, [x], dtype, () => this.copyKernel(x, to, dtype))
+  }
+
+  private copyKernel(x: StridedView, to: 'same' | 'int32' | 'bool', dtype: DType): GpuBuffer {
     const lx = layoutOf(x)
     const flat = isFlat(lx)
     return this.launch(
@@ -988,5 +1170,6 @@ export async function createGpuBackend(options: GpuBackendOptions = {}): Promise
     floatPrecision: 32,
     storage: STORAGE,
     passedOver: choice.passedOver,
+    fusesElementwise: options.fuseElementwise ?? choice.mode !== 'webasm',
   })
 }

@@ -13,15 +13,24 @@ import { key, uniformFloats } from '../../src/random/index'
 
 const required = process.env.GEN_GPU_REQUIRED === '1'
 
-for (const mode of ['webasm', 'webgpu'] as GpuMode[]) {
-  describeBackend(`gpu:${mode}`, () => createGpuBackend({ mode }))
+// each mode with its default (elementwise chains fused on webgpu, not on webasm), and webasm
+// with fusion on: the fused kernels under IEEE float32 (strictNumerics), so the NaN/Inf cases
+// check them too
+const configs: { mode: GpuMode; fuseElementwise?: boolean; label: string }[] = [
+  { mode: 'webasm', label: 'gpu:webasm' },
+  { mode: 'webgpu', label: 'gpu:webgpu' },
+  { mode: 'webasm', fuseElementwise: true, label: 'gpu:webasm+fusion' },
+]
 
-  describe(`gpu:${mode} specifics`, () => {
+for (const { mode, fuseElementwise, label } of configs) {
+  describeBackend(label, () => createGpuBackend({ mode, fuseElementwise }))
+
+  describe(`${label} specifics`, () => {
     const state: { backend?: T.BackendV1; reason?: string } = {}
     const backend = async (skip: (note: string) => never) => {
       if (state.backend === undefined && state.reason === undefined) {
         try {
-          state.backend = await createGpuBackend({ mode })
+          state.backend = await createGpuBackend({ mode, fuseElementwise })
         } catch (error) {
           if (!(error instanceof T.BackendUnavailableError)) throw error
           state.reason = error.reason
@@ -38,6 +47,7 @@ for (const mode of ['webasm', 'webgpu'] as GpuMode[]) {
       const b = (await backend(skip)) as Awaited<ReturnType<typeof createGpuBackend>>
       expect(b.info.mode).toBe(mode)
       expect(b.info.requested).toBe(mode)
+      expect(b.info.fusesElementwise).toBe(fuseElementwise ?? mode !== 'webasm')
       expect(b.info.floatPrecision).toBe(32)
       expect(b.info.adapter.length).toBeGreaterThan(0)
       expect(b.info.fallbacks).toEqual([])
