@@ -211,6 +211,12 @@ describe('gen: bad input', () => {
     expect(gen('cnn', 'eval', '--help').stdout).toContain('(choices: "cpu", "reference", default: "cpu")')
   })
 
+  it('gen diffusion train --help says why MNIST is not there yet', () => {
+    const help = gen('diffusion', 'train', '--help').stdout
+    expect(help).toContain('MNIST is not available yet: a UNet step on 28×28 digits takes seconds')
+    expect(help).toMatch(/--sampler <name> .*ddpm models: ddpm,/)
+  })
+
   it('refuses an empty --out (an unset shell variable) instead of writing into the current directory', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gen-bad-'))
     const run = spawnSync(
