@@ -180,6 +180,15 @@ describe('gen: bad input', () => {
       /--sample-steps: the ddpm sampler runs all 100 steps of the schedule, got 10; use --sampler ddim for fewer/,
     ],
     [
+      ['diffusion', 'train', '--conditional', '--data', 'two-moons'],
+      /--conditional: the classes are the 8 modes of eight-gaussians \(no other set has labels\), got --data two-moons/,
+    ],
+    [['diffusion', 'sample', '--weights', '/proc', '--class', '8'], /--class must be one of 0-7, got 8/],
+    [
+      ['diffusion', 'sample', '--weights', '/proc', '--guidance', '-1'],
+      /--guidance must be a non-negative number, got -1/,
+    ],
+    [
       ['diffusion', 'train', '--resume'],
       /--resume: no checkpoint to resume from at .*checkpoint.safetensors/,
     ],

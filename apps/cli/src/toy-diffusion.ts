@@ -7,6 +7,7 @@ import { fromArray, key, type Key, normalFloats, type Tensor } from '@gen/core-t
 import { checkerboard, eightGaussians, swissRoll, type ToyDistribution, twoMoons } from '@gen/datasets'
 import {
   annealedLangevinSample,
+  classifierFreeGuidance,
   cosineSchedule,
   ddimSample,
   ddpmSample,
@@ -34,6 +35,12 @@ export const TOY_SETS = {
   checkerboard,
 } as const
 export type ToySetName = keyof typeof TOY_SETS
+
+/** The 8 centres of `eightGaussians()`: radius 2, angles kπ/4. */
+const EIGHT_CENTERS = Array.from(
+  { length: 8 },
+  (_, k) => [2 * Math.cos((Math.PI * k) / 4), 2 * Math.sin((Math.PI * k) / 4)] as const,
+)
 
 /** The training families: DDPM's ε-prediction, flow matching, NCSN denoising score matching. */
 export type ToyMethod = 'ddpm' | 'flow' | 'score'
@@ -107,8 +114,14 @@ export function toyObjective(recipe: ToyRecipe): TrainingObjective {
  * than SiLU on the cpu backend, and as good on the 2-D sets), a 32-wide time embedding. DDPM
  * sees integer steps 0 … T−1, flow times and noise-level fractions lie in [0, 1].
  */
-export function toyConfig(recipe: ToyRecipe, width: number, depth: number): MlpDenoiserConfig {
+export function toyConfig(
+  recipe: ToyRecipe,
+  width: number,
+  depth: number,
+  numClasses?: number,
+): MlpDenoiserConfig {
   return {
+    ...(numClasses === undefined ? {} : { numClasses }),
     kind: 'mlp',
     dataDim: 2,
     hidden: new Array<number>(depth).fill(width),
@@ -134,6 +147,13 @@ export interface ToySampleOptions {
   readonly stepSize?: number
   /** Called after every sampler update (progress). */
   readonly onStep?: (step: number, total: number) => void
+  /**
+   * A conditional model's class for every sample; absent: the null label (an unconditional
+   * sample of a conditional model), or nothing for an unconditional one.
+   */
+  readonly label?: number
+  /** Classifier-free guidance scale w with `label`: ε_u + w (ε_c − ε_u); default 1 (the conditional model). */
+  readonly guidance?: number
 }
 
 /** Draws `count` 2-D points from a trained denoiser with one of its family's samplers. */
@@ -147,29 +167,48 @@ export function sampleToy(
   const shape = [options.count, 2]
   const onStep =
     options.onStep && ((s: { step: number; numSteps: number }) => options.onStep?.(s.step + 1, s.numSteps))
+  // the model function of the family with a label bound: the class asked for, or the null
+  // label (numClasses); classifier-free guidance mixes the two (Ho & Salimans 2021)
+  const numClasses = config.numClasses
+  const guided = <TTime>(bind: (labels: number | undefined) => (x: Tensor, t: TTime) => Tensor) => {
+    if (numClasses === undefined) return bind(undefined)
+    if (options.label === undefined) return bind(numClasses)
+    const scale = options.guidance ?? 1
+    return scale === 1
+      ? bind(options.label)
+      : classifierFreeGuidance(bind(options.label), bind(numClasses), scale)
+  }
   let x: Tensor
   if (recipe.method === 'flow') {
-    x = flowSample(velocityField(config, params), {
-      key: k,
-      shape,
-      numSteps: steps,
-      method: sampler === 'euler' ? 'euler' : 'heun',
-      onStep,
-    })
+    x = flowSample(
+      guided((labels) => velocityField(config, params, labels === undefined ? {} : { labels })),
+      {
+        key: k,
+        shape,
+        numSteps: steps,
+        method: sampler === 'euler' ? 'euler' : 'heun',
+        onStep,
+      },
+    )
   } else if (recipe.method === 'score') {
     const sigmas = recipe.sigmas ?? TOY_SIGMAS
-    x = annealedLangevinSample(scoreFunction(config, params, { sigmas }), {
-      sigmas,
-      key: k,
-      shape,
-      stepsPerLevel: steps,
-      stepSize: options.stepSize ?? 2e-5,
-      onStep,
-    })
+    x = annealedLangevinSample(
+      guided((labels) =>
+        scoreFunction(config, params, labels === undefined ? { sigmas } : { sigmas, labels }),
+      ),
+      {
+        sigmas,
+        key: k,
+        shape,
+        stepsPerLevel: steps,
+        stepSize: options.stepSize ?? 2e-5,
+        onStep,
+      },
+    )
   } else {
     const T = recipe.numTimesteps ?? 100
     const schedule = toySchedule(T)
-    const model = noisePredictor(config, params)
+    const model = guided((labels) => noisePredictor(config, params, labels === undefined ? {} : { labels }))
     // The deterministic samplers start at T − 2: the cosine schedule's clipped last step
     // (ᾱ from about 2e-4 to 2e-6) is a jump that divides the x₀ prediction by √ᾱ ≈ 1e-3, and
     // blew DDIM, Euler and DPM-Solver up (energy distance 0.85 against 0.011 for the DDPM chain
@@ -192,6 +231,38 @@ export function sampleToy(
   const values = Float32Array.from(x.dataSync())
   x.dispose()
   return values
+}
+
+/**
+ * The mode of each 8-Gaussians point (its nearest centre, 0 … 7), the class labels of a
+ * conditional model: the modes are 20σ apart, so the nearest centre is the component that drew
+ * the point, up to a chance below 1e-80.
+ */
+export function eightGaussiansLabels(points: ArrayLike<number>): Int32Array {
+  const labels = new Int32Array(points.length / 2)
+  for (let i = 0; i < labels.length; i++) {
+    const angle = Math.atan2(points[2 * i + 1], points[2 * i])
+    labels[i] = (Math.round(angle / (Math.PI / 4)) + 8) % 8
+  }
+  return labels
+}
+
+/**
+ * Scores a class-conditional sample of 8 Gaussians: the share within 3σ of the mode asked for,
+ * and the energy distance to as many points of that mode alone, N(c_k, 0.1² I).
+ */
+export function scoreEightGaussiansClass(
+  samples: Float32Array,
+  label: number,
+  referenceSeed: number,
+): { classFraction: number; classEnergyDistance: number; reference: Float64Array } {
+  const n = samples.length / 2
+  const [cx, cy] = EIGHT_CENTERS[label]
+  const z = normalFloats(key(referenceSeed), 2 * n, 'float64')
+  const reference = Float64Array.from(z, (v, i) => (i % 2 === 0 ? cx : cy) + 0.1 * v)
+  let inside = 0
+  for (let i = 0; i < n; i++) if (Math.hypot(samples[2 * i] - cx, samples[2 * i + 1] - cy) <= 0.3) inside += 1
+  return { classFraction: inside / n, classEnergyDistance: energyDistance(samples, reference, 2), reference }
 }
 
 /** A sample of the Gaussian with the distribution's exact mean and covariance (Cholesky). */
@@ -218,12 +289,6 @@ export interface ModeCoverage {
   /** Fraction of samples farther than 3σ from every centre. */
   readonly farFraction: number
 }
-
-/** The 8 centres of `eightGaussians()`: radius 2, angles kπ/4. */
-const EIGHT_CENTERS = Array.from(
-  { length: 8 },
-  (_, k) => [2 * Math.cos((Math.PI * k) / 4), 2 * Math.sin((Math.PI * k) / 4)] as const,
-)
 
 /** {@link ModeCoverage} of 2-D points against the 8 centres (radius 0.3 = 3σ, 2% of the samples). */
 export function eightGaussiansCoverage(samples: ArrayLike<number>): ModeCoverage {

@@ -5,7 +5,7 @@
 // 8 Gaussians, by mode coverage. MNIST is refused: a UNet step takes seconds on this CPU.
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { fold, key } from '@gen/core-tensor'
+import { fold, fromArray, key } from '@gen/core-tensor'
 import { decodeSafetensors } from '@gen/core-tensor/io'
 import {
   decodeDenoiser,
@@ -18,7 +18,7 @@ import {
   type MlpDenoiserConfig,
   trainDenoiser,
 } from '@gen/diffusion'
-import { Option, type Command } from 'commander'
+import { InvalidArgumentError, Option, type Command } from 'commander'
 import { CliError } from '../cli-error.ts'
 import { type CommandRun, finishCommand, startCommand } from '../command-output.ts'
 import {
@@ -33,11 +33,13 @@ import { createProgress } from '../progress.ts'
 import {
   DEFAULT_SAMPLER,
   defaultSamplerSteps,
+  eightGaussiansLabels,
   pointsCsv,
   SAMPLERS_OF,
   sampleToy,
   scatterPng,
   scatterSvg,
+  scoreEightGaussiansClass,
   scoreToy,
   TOY_METHODS,
   TOY_SAMPLERS,
@@ -53,7 +55,7 @@ import {
   toyView,
 } from '../toy-diffusion.ts'
 import { readModelFile } from '../weights-file.ts'
-import { atMost, unitInterval } from './rbm.ts'
+import { atMost, nonNegativeNumber, unitInterval } from './rbm.ts'
 
 /** What `--data mnist` says: the missing piece named, nothing faked. */
 export const MNIST_REFUSAL =
@@ -104,6 +106,8 @@ function drawAndScore(
     seed: number
     stepSize?: number
     quiet: boolean
+    label?: number
+    guidance?: number
   },
 ) {
   const distribution = TOY_SETS[model.data]()
@@ -121,6 +125,8 @@ function drawAndScore(
     key: fold(key(options.seed), 2),
     stepSize: options.stepSize,
     onStep: (step, total) => progress.update(Math.round((100 * step) / total)),
+    label: options.label,
+    guidance: options.guidance,
   })
   progress.finish()
   const sampleSeconds = (performance.now() - started) / 1000
@@ -136,6 +142,10 @@ function drawAndScore(
   run.write('samples.png', scatterPng(scores.reference, samples, view))
   run.write('samples.svg', scatterSvg(scores.reference, samples, view, title))
   const coverage = scores.coverage
+  const asked =
+    options.label === undefined
+      ? undefined
+      : scoreEightGaussiansClass(samples, options.label, referenceSeed(options.seed) + 3)
   const numbers = {
     sampler: options.sampler,
     samplerSteps: options.steps,
@@ -147,9 +157,21 @@ function drawAndScore(
     ...(coverage === undefined
       ? {}
       : { modesHit: coverage.modesHit, modeCounts: coverage.counts, farFraction: coverage.farFraction }),
+    ...(asked === undefined
+      ? {}
+      : {
+          class: options.label,
+          guidance: options.guidance ?? 1,
+          classFraction: asked.classFraction,
+          classEnergyDistance: asked.classEnergyDistance,
+        }),
     sampleSeconds,
   }
-  const summary = `${options.count} samples (${options.sampler}, ${options.steps} steps): energy distance ${scores.energyDistance.toFixed(4)} to fresh data (the fitted Gaussian: ${scores.gaussianEnergyDistance.toFixed(4)}, fresh data itself: ${scores.dataEnergyDistance.toFixed(4)})${coverage === undefined ? '' : `, ${coverage.modesHit} of 8 modes hit, ${(100 * coverage.farFraction).toFixed(1)}% off-mode`}`
+  const classLine =
+    asked === undefined
+      ? ''
+      : `; mode ${options.label} at guidance ${options.guidance ?? 1}: ${(100 * asked.classFraction).toFixed(1)}% of the samples in it, energy distance ${asked.classEnergyDistance.toFixed(4)} to that mode alone`
+  const summary = `${options.count} samples (${options.sampler}, ${options.steps} steps): energy distance ${scores.energyDistance.toFixed(4)} to fresh data (the fitted Gaussian: ${scores.gaussianEnergyDistance.toFixed(4)}, fresh data itself: ${scores.dataEnergyDistance.toFixed(4)})${coverage === undefined ? '' : `, ${coverage.modesHit} of 8 modes hit, ${(100 * coverage.farFraction).toFixed(1)}% off-mode`}${classLine}`
   return { numbers, summary }
 }
 
@@ -171,6 +193,7 @@ type TrainFlags = CommonOptions & {
   sampleSteps?: number
   evalCount: number
   stepSize: number
+  conditional?: boolean
   resume?: boolean
 }
 
@@ -205,7 +228,11 @@ async function train(flags: TrainFlags): Promise<void> {
   const sampler = flags.sampler ?? DEFAULT_SAMPLER[flags.method]
   const sampleSteps = flags.sampleSteps ?? defaultSamplerSteps(sampler, recipe.numTimesteps ?? 100)
   checkSampler(recipe, sampler, sampleSteps, flags.sampleSteps === undefined ? '--sampler' : '--sample-steps')
-  const config = toyConfig(recipe, flags.width, flags.depth)
+  if (flags.conditional && data !== 'eight-gaussians')
+    throw new CliError(
+      `--conditional: the classes are the 8 modes of eight-gaussians (no other set has labels), got --data ${data}`,
+    )
+  const config = toyConfig(recipe, flags.width, flags.depth, flags.conditional ? 8 : undefined)
   const settings = JSON.stringify({
     data,
     method: flags.method,
@@ -254,6 +281,11 @@ async function train(flags: TrainFlags): Promise<void> {
     ...(resume === undefined ? { params: initDenoiser(config, { key: fold(root, 0) }) } : { resume }),
     objective: toyObjective(recipe),
     data: points,
+    // the mode of each point; trainDenoiser drops 10% of them to the null label, so the model
+    // also learns the unconditional model that classifier-free guidance needs
+    ...(flags.conditional
+      ? { labels: fromArray(eightGaussiansLabels(points.dataSync()), { dtype: 'int32' }) }
+      : {}),
     steps: flags.steps,
     batchSize: flags.batchSize,
     optimizer: { learningRate: flags.lr },
@@ -303,6 +335,9 @@ async function train(flags: TrainFlags): Promise<void> {
         config,
         method: flags.method,
         data,
+        ...(flags.conditional
+          ? { classes: 'the 8 modes, counterclockwise from (2, 0); label 8 is none' }
+          : {}),
         ...(recipe.numTimesteps === undefined
           ? {}
           : { schedule: { kind: 'cosine', numTimesteps: recipe.numTimesteps } }),
@@ -353,6 +388,8 @@ type SampleFlags = CommonOptions & {
   steps?: number
   count: number
   stepSize: number
+  class?: number
+  guidance?: number
 }
 
 /** Reads the model a `gen diffusion train` run wrote (its folder or its weights.safetensors). */
@@ -388,6 +425,14 @@ function sample(flags: SampleFlags): void {
   const steps = flags.steps ?? defaultSamplerSteps(sampler, model.recipe.numTimesteps ?? 100)
   checkSampler(model.recipe, sampler, steps, flags.steps === undefined ? '--sampler' : '--steps')
   atMost('--count', flags.count, MAX_SAMPLES, 'samples (the energy distance is O(N²))')
+  if (flags.class !== undefined && model.config.numClasses === undefined)
+    throw new CliError(
+      `--class: ${model.path} holds an unconditional model (train one with --conditional), got --class ${flags.class}`,
+    )
+  if (flags.guidance !== undefined && flags.class === undefined)
+    throw new CliError(
+      `--guidance: needs --class, the mode to guide towards, got --guidance ${flags.guidance}`,
+    )
   const run = startCommand('diffusion sample', flags, ['cpu'])
   const drawn = drawAndScore(run, model, {
     sampler,
@@ -396,6 +441,8 @@ function sample(flags: SampleFlags): void {
     seed: flags.seed,
     stepSize: flags.stepSize,
     quiet: (flags.quiet ?? false) || (flags.json ?? false),
+    label: flags.class,
+    guidance: flags.guidance,
   })
   const { modeCounts: _, ...row } = drawn.numbers
   finishCommand(
@@ -415,6 +462,12 @@ const dataOption = () =>
 
 const samplerHelp =
   'ddpm models: ddpm, ddim, euler, heun (probability-flow ODE), dpm-solver; flow: euler, heun; score: langevin (annealed)'
+
+const modeIndex = (value: string): number => {
+  if (!/^[0-7]$/.test(value.trim()))
+    throw new InvalidArgumentError(`--class must be one of 0-7, got ${value}`)
+  return Number(value)
+}
 
 /** Adds `gen diffusion train|sample` to the program. */
 export function addDiffusionCommands(program: Command): void {
@@ -475,6 +528,10 @@ export function addDiffusionCommands(program: Command): void {
       positiveNumber('--step-size'),
       2e-5,
     )
+    .option(
+      '--conditional',
+      'eight-gaussians only: condition on the mode (0-7), 10% of labels dropped for classifier-free guidance',
+    )
     .option('--resume', 'continue from checkpoint.safetensors in --out')
     .action(train)
 
@@ -497,6 +554,12 @@ export function addDiffusionCommands(program: Command): void {
       'annealed Langevin ε (α_i = ε σ_i²/σ_L²)',
       positiveNumber('--step-size'),
       2e-5,
+    )
+    .option('--class <k>', 'a conditional model draws mode k (0-7) only', modeIndex)
+    .option(
+      '--guidance <w>',
+      'classifier-free guidance scale with --class: ε_u + w (ε_c − ε_u); 1 is the conditional model',
+      nonNegativeNumber('--guidance'),
     )
     .action(sample)
 }
