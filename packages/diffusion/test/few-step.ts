@@ -2,10 +2,13 @@
 // on 8 Gaussians, train a first flow (straight-path flow matching), reflow it once (the
 // 2-rectified flow, fine-tuned from the first on 20 000 couplings of its own Heun ODE) and
 // train IMM from scratch, then score Euler (flows) and pushforward (IMM) samples at 1, 2, 4
-// and 8 steps by their energy distance to fresh data.
+// and 8 steps by their energy distance to fresh data; optionally DDIM on a DDPM of the same
+// size and training at the same step counts.
 import { fromArray, key, type Tensor } from '@gen/core-tensor'
 import { eightGaussians } from '@gen/datasets'
 import {
+  cosineSchedule,
+  ddimSample,
   energyDistance,
   flowMapSample,
   flowSample,
@@ -20,6 +23,7 @@ import {
   trainImm,
   trainReflow,
   velocityField,
+  noisePredictor,
 } from '../src/index'
 
 export interface FewStepSettings {
@@ -37,6 +41,12 @@ export interface FewStepSettings {
   readonly stepCounts: readonly number[]
   readonly imm?: ImmObjective
   readonly immLearningRate?: number
+  /**
+   * Also train a DDPM (ε-prediction, cosine schedule over 100 steps) and score DDIM (η = 0, x̂₀
+   * clipped to ±3, the data lie within ±2.5: at the cosine schedule's last step √ᾱ is tiny and an
+   * unclipped x̂₀ explodes, pitfall P9) at the same step counts.
+   */
+  readonly ddim?: boolean
   readonly onLog?: (line: string) => void
 }
 
@@ -50,6 +60,8 @@ export interface FewStepRow {
   readonly eulerU: number
   readonly reflowU: number
   readonly immU: number
+  /** DDIM on a DDPM of the same size and training, when asked for. */
+  readonly ddim?: number
 }
 
 export interface FewStepResult {
@@ -58,7 +70,7 @@ export interface FewStepResult {
   readonly firstFlowOde: number
   /** Two exact samples, V-statistic: the floor. */
   readonly exactFloor: number
-  readonly seconds: { flow: number; couplings: number; reflow: number; imm: number }
+  readonly seconds: { flow: number; couplings: number; reflow: number; imm: number; ddpm?: number }
 }
 
 /** The biased V-statistic 2 mean|x − y| − mean|x − x'| − mean|y − y'| over all pairs (as scripts/toy-bench.ts). */
@@ -167,19 +179,64 @@ export async function runFewStep(s: FewStepSettings): Promise<FewStepResult> {
   const flowMap = immFlowMap(immConfig, imm.ema ?? imm.params)
   log(`IMM: ${immSeconds.toFixed(0)} s, final loss ${imm.history.at(-1)?.loss.toExponential(3)}`)
 
+  const schedule = cosineSchedule({ numTimesteps: 100 })
+  const ddpmConfig: MlpDenoiserConfig = { ...config, timeScale: 10 }
+  let ddpmSeconds: number | undefined
+  let ddpm: ReturnType<typeof noisePredictor> | undefined
+  if (s.ddim === true) {
+    start = performance.now()
+    const trained = await trainDenoiser({
+      config: ddpmConfig,
+      params: initDenoiser(ddpmConfig, { key: key(0) }),
+      objective: { kind: 'diffusion', schedule, prediction: 'epsilon' },
+      data,
+      steps: s.flowSteps,
+      batchSize: s.batchSize,
+      optimizer: { learningRate: s.learningRate },
+      emaDecay: 0.995,
+      key: key(1),
+      logEvery: s.flowSteps,
+    })
+    ddpmSeconds = seconds(start)
+    ddpm = noisePredictor(ddpmConfig, trained.ema ?? trained.params)
+    log(`DDPM: ${ddpmSeconds.toFixed(0)} s`)
+  }
+
   const rows: FewStepRow[] = s.stepCounts.map((numSteps) => {
     const sampleKey = key(7)
     const [euler, eulerU] = score(flowSample(firstVelocity, { key: sampleKey, shape, numSteps }))
     const [reflow, reflowU] = score(flowSample(secondVelocity, { key: sampleKey, shape, numSteps }))
     const [immV, immU] = score(flowMapSample(flowMap, { key: sampleKey, shape, numSteps }))
-    const row = { numSteps, euler, reflow, imm: immV, eulerU, reflowU, immU }
-    log(`${numSteps} steps: Euler ${euler.toFixed(5)}, reflow ${reflow.toFixed(5)}, IMM ${immV.toFixed(5)}`)
+    const ddimV =
+      ddpm === undefined
+        ? undefined
+        : score(ddimSample(ddpm, { schedule, key: sampleKey, shape, numSteps, clipX0: 3 }))[0]
+    const row = {
+      numSteps,
+      euler,
+      reflow,
+      imm: immV,
+      eulerU,
+      reflowU,
+      immU,
+      ...(ddimV === undefined ? {} : { ddim: ddimV }),
+    }
+    log(
+      `${numSteps} steps: Euler ${euler.toFixed(5)}, reflow ${reflow.toFixed(5)}, IMM ${immV.toFixed(5)}` +
+        (ddimV === undefined ? '' : `, DDIM ${ddimV.toFixed(5)}`),
+    )
     return row
   })
   return {
     rows,
     firstFlowOde,
     exactFloor,
-    seconds: { flow: flowSeconds, couplings: couplingSeconds, reflow: reflowSeconds, imm: immSeconds },
+    seconds: {
+      flow: flowSeconds,
+      couplings: couplingSeconds,
+      reflow: reflowSeconds,
+      imm: immSeconds,
+      ...(ddpmSeconds === undefined ? {} : { ddpm: ddpmSeconds }),
+    },
   }
 }
