@@ -10,7 +10,11 @@
 //   EGL_PLATFORM=surfaceless pnpm exec tsx --conditions=@gen/source src/gpu-fusion.ts --mode webgpu
 // Options: --reps N (default 9), --only adam,mlp,softmax,elementwise
 import * as T from '../../../packages/core-tensor/src/index.ts'
-import { createGpuBackend, type GpuMode } from '../../../packages/core-tensor/src/gpu/index.ts'
+import {
+  createGpuBackend,
+  type GpuBackend,
+  type GpuMode,
+} from '../../../packages/core-tensor/src/gpu/index.ts'
 import { crossEntropyWithLogits, linear, linearInit } from '../../../packages/core-tensor/src/nn/index.ts'
 import { adam, adamw, applyUpdates } from '../../../packages/core-tensor/src/optim/index.ts'
 import { key, randomIntegers, split, uniformFloats } from '../../../packages/core-tensor/src/random/index.ts'
@@ -69,29 +73,38 @@ interface Variant {
   done?: () => void
 }
 
-/** Interleaved medians: warm-up once each, then `reps` rounds of every variant in turn. */
-async function interleaved(title: string, variants: Variant[]): Promise<number[]> {
-  for (const v of variants) await v.run()
-  const times = variants.map(() => [] as number[])
+/**
+ * Interleaved medians: warm-up twice each, then `reps` rounds of every variant in turn. Prints
+ * wall-clock ms and the process's CPU ms (user + system, all threads: llvmpipe's and wasm's
+ * work both run in this process), which a loaded machine disturbs far less than wall time.
+ */
+async function interleaved(title: string, variants: Variant[]): Promise<void> {
+  for (let w = 0; w < 2; w++) for (const v of variants) await v.run()
+  const wall = variants.map(() => [] as number[])
+  const cpuMs = variants.map(() => [] as number[])
   for (let r = 0; r < reps; r++) {
     for (let i = 0; i < variants.length; i++) {
       const start = performance.now()
+      const used = process.cpuUsage()
       await variants[i].run()
-      times[i].push(performance.now() - start)
+      const spent = process.cpuUsage(used)
+      wall[i].push(performance.now() - start)
+      cpuMs[i].push((spent.user + spent.system) / 1000)
     }
   }
   variants.forEach((v) => v.done?.())
-  const medians = times.map((t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)])
-  const base = medians[medians.length - 1]
-  console.log(
-    `${title}: ${variants
+  const median = (t: number[]) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)]
+  const show = (label: string, times: number[][]) => {
+    const m = times.map(median)
+    const base = m[m.length - 1]
+    return `${label}: ${variants
       .map(
         (v, i) =>
-          `${v.label} ${fmt(medians[i])} ms${i < variants.length - 1 ? ` (${(base / medians[i]).toFixed(2)}x)` : ''}`,
+          `${v.label} ${fmt(m[i])}${i < variants.length - 1 ? ` (${(base / m[i]).toFixed(2)}x)` : ''}`,
       )
-      .join(', ')}`,
-  )
-  return medians
+      .join(', ')}`
+  }
+  console.log(`${title}\n  ${show('wall ms', wall)}\n  ${show('cpu ms ', cpuMs)}`)
 }
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1))
@@ -226,13 +239,18 @@ function elementwiseVariant(
   }
 }
 
-// two backends on the same device: elementwise fusion on and off (see `fuseElementwise`)
-const backend = await createGpuBackend({ mode, fuseElementwise: true })
-const unfused = await createGpuBackend({ mode, fuseElementwise: false })
-const info = backend.info
-console.log(`gpu-fusion: gpu:${info.mode} on ${info.adapter}, ${reps} interleaved rounds (medians)`)
+// Every variant gets its own backend (the same device): on webasm a backend keeps at most 40
+// kernels compiled, and variants sharing one would evict each other's.
+const made: GpuBackend[] = []
+const make = async (fuseElementwise: boolean, hide: boolean): Promise<T.BackendV1> => {
+  const b = await createGpuBackend({ mode, fuseElementwise })
+  made.push(b)
+  return hide ? hiding(b, ['adamUpdate', 'softmax']) : b
+}
+const info = (await make(true, false)) as GpuBackend
+console.log(`gpu-fusion: gpu:${info.info.mode} on ${info.info.adapter}, ${reps} interleaved rounds (medians)`)
 console.log(
-  '  "chains": elementwise chains fused; "Adam": FusedKernels.adamUpdate; ratios: the last variant / each',
+  '  "chains": elementwise chains fused; "Adam": FusedKernels.adamUpdate; "default": the backend as created (webasm with chains offers no fused Adam); ratios: the last variant / each',
 )
 const name = `gpu:${mode}`
 const small = mode !== 'webasm'
@@ -245,10 +263,14 @@ if (wanted('adam')) {
         [784, 256, 256, 10],
       ]) {
     await interleaved(`AdamW update of MLP ${sizes.join('-')} params (update + apply + read)`, [
-      adamVariant('chains+Adam', backend, sizes),
-      adamVariant('chains', hiding(backend, ['adamUpdate']), sizes),
-      adamVariant('Adam', unfused, sizes),
-      adamVariant('neither', hiding(unfused, ['adamUpdate']), sizes),
+      adamVariant(
+        mode === 'webasm' ? 'default (chains)' : 'default (chains+Adam)',
+        await make(true, false),
+        sizes,
+      ),
+      ...(mode === 'webasm' ? [] : [adamVariant('chains', await make(true, true), sizes)]),
+      adamVariant('Adam', await make(false, false), sizes),
+      adamVariant('neither', await make(false, true), sizes),
     ])
   }
 }
@@ -256,13 +278,18 @@ if (wanted('mlp')) {
   const sizes = [784, 64, 10]
   const batch = 32
   await interleaved(`MLP ${sizes.join('-')} Adam training step, batch ${batch}`, [
-    mlpVariant('chains+Adam', backend, sizes, batch),
-    mlpVariant('chains', hiding(backend, ['adamUpdate']), sizes, batch),
-    mlpVariant('Adam', unfused, sizes, batch),
-    mlpVariant('neither', hiding(unfused, ['adamUpdate']), sizes, batch),
+    mlpVariant(
+      mode === 'webasm' ? 'default (chains)' : 'default (chains+Adam)',
+      await make(true, false),
+      sizes,
+      batch,
+    ),
+    ...(mode === 'webasm' ? [] : [mlpVariant('chains', await make(true, true), sizes, batch)]),
+    mlpVariant('Adam', await make(false, false), sizes, batch),
+    mlpVariant('neither', await make(false, true), sizes, batch),
   ])
 }
-if (wanted('softmax') && backend.fused?.softmax === undefined) {
+if (wanted('softmax') && info.fused?.softmax === undefined) {
   console.log(`softmax: ${name} has no fused softmax (the composition runs)`)
 } else if (wanted('softmax')) {
   for (const shape of [
@@ -270,9 +297,9 @@ if (wanted('softmax') && backend.fused?.softmax === undefined) {
     [256, 128],
   ]) {
     await interleaved(`softmax [${shape.join(', ')}]`, [
-      softmaxVariant('fused softmax', unfused, shape),
-      softmaxVariant('composed, chains', hiding(backend, ['softmax']), shape),
-      softmaxVariant('composed', hiding(unfused, ['softmax']), shape),
+      softmaxVariant('fused softmax', await make(false, false), shape),
+      softmaxVariant('composed, chains', await make(true, true), shape),
+      softmaxVariant('composed', await make(false, true), shape),
     ])
   }
 }
@@ -287,11 +314,10 @@ if (wanted('elementwise')) {
   ]
   for (const [label, op] of ops) {
     await interleaved(`${label} over 2^20 elements (ops + read)`, [
-      elementwiseVariant(`${name} chains`, backend, n, op),
-      elementwiseVariant(name, unfused, n, op),
+      elementwiseVariant(`${name} chains`, await make(true, false), n, op),
+      elementwiseVariant(name, await make(false, false), n, op),
       elementwiseVariant('cpu', T.cpu, n, op),
     ])
   }
 }
-backend.destroy()
-unfused.destroy()
+made.forEach((b) => b.destroy())

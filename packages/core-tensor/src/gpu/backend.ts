@@ -93,8 +93,9 @@ export interface GpuBackendOptions {
   /**
    * Fuse chains of elementwise ops (unary, binary, where, casts, with the views between them)
    * into one kernel each, launched when a value is needed or when the synchronous code that
-   * built them yields. Default: true on webgpu and webgl2, where each launch costs far more
-   * than the arithmetic; false on webasm. `false` launches one kernel per op.
+   * built them yields. Default: true (each launch and each scalar upload costs more than the
+   * arithmetic of a training-sized op: an MLP 784-64-10 step takes about half the CPU time on
+   * webasm and on llvmpipe). `false` launches one kernel per op.
    */
   readonly fuseElementwise?: boolean
 }
@@ -186,11 +187,16 @@ class GpuBuffer implements BufferHandle {
 const STORAGE = 'float32 for every dtype: int32 exact for |v| <= 2^24, bool as 0/1'
 
 /**
- * webasm: kernels kept compiled, and wasm modules (one WebAssembly.Memory each) per kernel:
- * at most 40·2 = 80 memories, under Chromium's cap of about 124 a page (see `kernel`).
+ * webasm: kernels kept compiled, and wasm modules (one WebAssembly.Memory each) per kernel
+ * and input-size signature. In a browser at most 40·2 = 80 memories, under Chromium's cap of
+ * about 124 a page (see `kernel`). Node has no such cap, and a training step runs one kernel
+ * at several sizes (every parameter's), where a module cache of 2 recompiles a module on most
+ * calls: 8 there took an MLP 784-64-10 step from 44 to 22 ms of CPU time (interleaved runs,
+ * `apps/bench/src/gpu-fusion.ts`), at the price of memories of up to 8 sizes per kernel.
  */
 const WEBASM_KERNELS = 40
-const WEBASM_SIZES = 2
+const WEBASM_SIZES_BROWSER = 2
+const WEBASM_SIZES_NODE = 8
 
 /** Up to this many scatter entries, each output scans them all; beyond, they are sorted first. */
 const DIRECT_SCATTER = 64
@@ -209,10 +215,6 @@ class GpuJsBackend implements GpuBackend {
   readonly strictNumerics: boolean
   readonly name: string
   readonly fused: FusedKernels = {
-    adamUpdate: (
-      inputs: { m: StridedView; v: StridedView; g: StridedView; p?: StridedView },
-      constants: AdamStepConstants,
-    ) => this.adamUpdate(inputs, constants),
     matmul: (a: StridedView, b: StridedView): BufferHandle => this.matmul(a, b),
     maxPool2dArgmax: (x: StridedView, params: Pool2dParams): BufferHandle => this.maxPool2dArgmax(x, params),
     conv2d: (x: StridedView, w: StridedView, params: Conv2dParams): BufferHandle => this.conv2d(x, w, params),
@@ -243,12 +245,22 @@ class GpuJsBackend implements GpuBackend {
     details: Omit<GpuBackendInfo, 'fallbacks'>,
   ) {
     this.details = details
-    // the three softmax kernels beat the composition on webgpu (llvmpipe: 1.3 vs 2.5 ms at
-    // [64, 10], 2.0 vs 5.8 ms at [256, 128]) but not measurably on webasm, which keeps it
+    // the three softmax kernels beat the composition on webgpu (llvmpipe: 0.55 vs 1.39 ms at
+    // [64, 10], 1.39 vs 5.59 ms at [256, 128]) but not measurably on webasm, which keeps it
     if (details.mode !== 'webasm') {
       this.fused.softmax = (x: StridedView, axis: number): BufferHandle => this.softmax(x, axis)
     }
     this.fuse = details.fusesElementwise
+    // the fused Adam step (3 kernels, then the update applied by a 4th) beats the composition
+    // everywhere without elementwise fusion; with it, the composition fuses into 3 kernels
+    // (m', v', and θ + update), which on webasm is faster still (an MLP 784-64-10 step: 21 vs
+    // 31 ms of CPU time) and on webgpu about even (llvmpipe: 38 vs 33 ms)
+    if (!(details.mode === 'webasm' && this.fuse)) {
+      this.fused.adamUpdate = (
+        inputs: { m: StridedView; v: StridedView; g: StridedView; p?: StridedView },
+        constants: AdamStepConstants,
+      ) => this.adamUpdate(inputs, constants)
+    }
     this.name = `gpu:${details.mode}`
     // wasm arithmetic is IEEE f32; WGSL lets an implementation assume no NaN or Inf
     this.strictNumerics = details.mode === 'webasm'
@@ -420,7 +432,8 @@ class GpuJsBackend implements GpuBackend {
   private settle(kernel: GpuJsKernel): void {
     if (this.details.mode !== 'webasm') return
     const ran = kernel.kernel as { moduleCacheLimit?: number } | undefined
-    if (ran !== undefined && ran.moduleCacheLimit !== WEBASM_SIZES) ran.moduleCacheLimit = WEBASM_SIZES
+    const sizes = isNode() ? WEBASM_SIZES_NODE : WEBASM_SIZES_BROWSER
+    if (ran !== undefined && ran.moduleCacheLimit !== sizes) ran.moduleCacheLimit = sizes
   }
 
   /** Records (once per kernel) a kernel that gpu.js ran in another mode than this backend's. */
@@ -1170,6 +1183,6 @@ export async function createGpuBackend(options: GpuBackendOptions = {}): Promise
     floatPrecision: 32,
     storage: STORAGE,
     passedOver: choice.passedOver,
-    fusesElementwise: options.fuseElementwise ?? choice.mode !== 'webasm',
+    fusesElementwise: options.fuseElementwise ?? true,
   })
 }

@@ -54,11 +54,25 @@ export const MAX_FUSED_LEAVES = 6
 
 /**
  * Ops in the assignment form fusion needs: `R` is the result, `A`, `B`, `C` the arguments
- * (where: C the condition, A and B the branches). Ops not listed (expm1, log1p, tanh, pow) run
- * as their own kernels.
+ * (where: C the condition, A and B the branches), `R_x` a temporary of this node. The same
+ * formulas as the ops' own kernels (`kernels.ts`): expm1, log1p and tanh with their series near
+ * 0. pow, not listed, runs as its own kernel.
  */
 const unaryAssign: Partial<Record<UnaryOp, string>> = {
   neg: 'let R = -A',
+  expm1:
+    'let R = Math.exp(A) - 1\nif (Math.abs(A) < 0.01) { R = A * (1 + A * (0.5 + A * (0.16666666666666666 + A * 0.041666666666666664))) }',
+  log1p:
+    'let R = Math.log(1 + A)\nif (Math.abs(A) < 0.01) { R = A * (1 - A * (0.5 - A * (0.3333333333333333 - A * 0.25))) }',
+  tanh: `const R_av = Math.abs(A)
+let R_t = 0
+if (R_av < 0.01) { R_t = R_av * (1 - R_av * R_av * (0.3333333333333333 - R_av * R_av * 0.13333333333333333)) } else {
+  const R_e = Math.exp(-2 * R_av)
+  R_t = (1 - R_e) / (1 + R_e)
+}
+let R = A
+if (A < 0) { R = -R_t }
+if (A > 0) { R = R_t }`,
   abs: 'let R = Math.abs(A)',
   sign: 'let R = A\nif (A > 0) { R = 1 }\nif (A < 0) { R = -1 }',
   floor: 'let R = Math.floor(A)',
@@ -216,9 +230,9 @@ export function compileFused<TLeaf>(root: ExprNode<TLeaf>): FusedKernel<TLeaf> {
     const [first, second, third] = args
     const bind =
       expr.op.kind === 'where' ? { C: first, A: second, B: third } : { A: first, B: second, C: third }
-    const body = assignment(expr.op)!.replace(/\b[ABCR]\b/g, (v) =>
-      v === 'R' ? name : (bind[v as 'A' | 'B' | 'C'] ?? v),
-    )
+    const body = assignment(expr.op)!
+      .replace(/\bR_/g, `${name}_`)
+      .replace(/\b[ABCR]\b/g, (v) => (v === 'R' ? name : (bind[v as 'A' | 'B' | 'C'] ?? v)))
     lines.push(`${body}\n`)
     return { name, key: `${opName(expr.op)}(${keys.join(',')})` }
   }

@@ -47,6 +47,26 @@ describe('compileFused', () => {
     expect(Array.from(relu.params)).toEqual([0, 0])
   })
 
+  it('each node keeps its own temporaries (tanh of tanh)', () => {
+    const inner: ExprNode<string> = {
+      kind: 'node',
+      op: { kind: 'unary', op: 'tanh' },
+      args: [{ layout: id, target: x }],
+      nodes: 1,
+      leafEdges: 1,
+    }
+    const outer = compileFused<string>({
+      kind: 'node',
+      op: { kind: 'unary', op: 'tanh' },
+      args: [{ layout: id, target: inner }],
+      nodes: 2,
+      leafEdges: 1,
+    })
+    expect(outer.key).toBe('fused:tanh(itanh(iL0))')
+    expect(outer.source).toContain('const e0_av = Math.abs(e1)')
+    expect(outer.source).toContain('const e1_av = Math.abs(e2)')
+  })
+
   it('a transposed argument reads through its view; a broadcast one through a stride 0', () => {
     const transposed = { shape: [2, 3], strides: [1, 2], offset: 0 }
     const broadcast = { shape: [6], strides: [0], offset: 4 }
