@@ -11,7 +11,7 @@ const config: UNetConfig = {
   imageSize: 8,
   inChannels: 2,
   outChannels: 1,
-  baseChannels: 8,
+  baseChannels: 4,
   channelMultipliers: [1, 2],
   attention: false,
   numGroups: 4,
@@ -47,9 +47,9 @@ describe('trainSuperResolution and superResolve', () => {
       params: initUNet(config, { key: key(0) }),
       pairs,
       objective,
-      steps: 150,
+      steps: 100,
       batchSize: 4,
-      optimizer: { learningRate: 3e-3 },
+      optimizer: { learningRate: 5e-3 },
       key: key(1),
       logEvery: 50,
     })
@@ -61,7 +61,7 @@ describe('trainSuperResolution and superResolve', () => {
     expect(Math.max(...values)).toBeLessThanOrEqual(1)
     const model = psnr(x, pairs.highRes).mean
     const baseline = psnr(pairs.upsampled, pairs.highRes).mean
-    // measured: 23.8 dB against bicubic's 6.6 on these 1-pixel strokes (loss 1.16, 0.35, 0.08)
+    // measured: 19.3 dB against bicubic's 6.6 on these 1-pixel strokes (loss 1.46, then 0.39)
     expect(model).toBeGreaterThan(baseline + 5)
   })
 
