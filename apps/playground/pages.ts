@@ -40,6 +40,20 @@ export const DEMOS: readonly PageEntry[] = [
     blurb:
       'Gibbs chains of the shipped MNIST RBM turning coin flips into digits, and its hidden units’ filters.',
   },
+  {
+    id: 'vae',
+    file: 'vae.html',
+    title: 'VAE',
+    blurb:
+      'A 2-D latent space to click and decode, and linear and spherical interpolation between two encoded digits.',
+  },
+  {
+    id: 'flow',
+    file: 'flow.html',
+    title: 'Flow matching',
+    blurb:
+      'Train a small velocity net on 8 Gaussians or two moons in a Web Worker, then watch noise flow to data along its paths.',
+  },
 ]
 
 /** The home page and every demo. */

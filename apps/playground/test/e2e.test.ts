@@ -36,6 +36,29 @@ async function runFewSteps(page: Page, id: string): Promise<void> {
   if (id === 'rbm') {
     await page.waitForFunction(() => window.genRbm!.status().steps >= 5, undefined, { timeout: 30_000 })
   }
+  if (id === 'vae') {
+    const image = await page.evaluate(() => window.genVae!.decodeAt(0, 0))
+    expect(image.length).toBe(784)
+  }
+  if (id === 'flow') {
+    // the worker trains and posts its weights every 250 steps; one Euler step of the net on the
+    // page's backend gives the cpu backend's points (same weights, same noise)
+    await page.waitForFunction(() => window.genFlow!.status().trainedStep >= 250, undefined, {
+      timeout: 60_000,
+    })
+    for (let attempt = 0; ; attempt++) {
+      const [cpu, own] = await page.evaluate(async () => {
+        const options = { numSteps: 1, method: 'euler', model: 'trained', seed: 0 } as const
+        const a = await window.genFlow!.sample({ ...options, on: 'cpu' })
+        return [a, await window.genFlow!.sample({ ...options, on: 'page' })]
+      })
+      if (cpu.trainedStep !== own.trainedStep && attempt < 3) continue
+      expect(own.backend).toBe(await page.evaluate(() => window.genPage!.backend))
+      const gap = Math.max(...own.points.map((v, i) => Math.abs(v - cpu.points[i])))
+      expect(gap).toBeLessThan(2e-3)
+      break
+    }
+  }
   if (id === 'hopfield') {
     const result = await page.evaluate(() => {
       window.genHopfield!.configure({ digit: 5, patterns: 10, noise: 0.2, speed: 100 })
@@ -305,5 +328,125 @@ suite('playground in headless Chromium', () => {
         await page.close()
       }
     }, 60_000)
+  })
+
+  describe('VAE page on webgpu', () => {
+    let page: Page
+    let errors: string[]
+    beforeAll(async () => {
+      ;({ page, errors } = await openDemo(gpuBrowser, site.origin, 'vae.html'))
+    }, 60_000)
+    afterAll(async () => {
+      await page?.close()
+    })
+
+    /** Squared distance between two images. */
+    const distance = (a: readonly number[], b: readonly number[]) =>
+      a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0)
+    /** How many reconstructions are nearest to their own input among the ten inputs. */
+    const ownNearest = (inputs: number[][], recs: number[][]) =>
+      recs.filter((r, d) => {
+        const ds = inputs.map((x) => distance(x, r))
+        return ds.indexOf(Math.min(...ds)) === d
+      }).length
+
+    it('both VAEs reconstruct the sample digits nearer to themselves than to the other digits', async () => {
+      const { inputs, latent20, latent2 } = await page.evaluate(() => window.genVae!.digits())
+      const own20 = ownNearest(inputs, latent20)
+      const own2 = ownNearest(inputs, latent2)
+      console.log(`vae page: reconstructions nearest their own input: 20-D ${own20}/10, 2-D ${own2}/10`)
+      expect(own20).toBeGreaterThanOrEqual(9)
+      expect(own2).toBeGreaterThanOrEqual(5)
+    }, 30_000)
+
+    it('a click on the map decodes the point under the pointer (at digit 0’s code, an image near the 2-D reconstruction of 0)', async () => {
+      const codes = await page.evaluate(() => window.genVae!.codes2d())
+      // every code inside the map, and not all in one place
+      for (const [z1, z2] of codes) expect(Math.max(Math.abs(z1), Math.abs(z2))).toBeLessThan(3.2)
+      const spread = Math.max(...codes.map(([z1]) => z1)) - Math.min(...codes.map(([z1]) => z1))
+      expect(spread).toBeGreaterThan(0.5)
+      // the map spans [−3 − s/2, 3 + s/2] in 16 tiles of 28 px (s = 6/15): click at digit 0's code
+      const box = (await page.locator('#map').boundingBox())!
+      const [z1, z2] = codes[0]
+      const s = 6 / 15
+      const width = 16 * s
+      await page.mouse.click(
+        box.x + 1 + ((z1 + 3 + s / 2) / width) * 448,
+        box.y + 1 + ((3 + s / 2 - z2) / width) * 448,
+      )
+      await page.waitForFunction(
+        (z) => {
+          const sel = window.genVae!.selected()
+          return sel !== null && Math.abs(sel.z[0] - z[0]) < 0.05 && Math.abs(sel.z[1] - z[1]) < 0.05
+        },
+        codes[0],
+        { timeout: 10_000 },
+      )
+      const selected = (await page.evaluate(() => window.genVae!.selected()))!
+      const { latent2 } = await page.evaluate(() => window.genVae!.digits())
+      // within a pixel of μ(x₀) the decoder's mean is nearly the reconstruction of 0
+      const own = distance(selected.image, latent2[0])
+      const others = latent2.slice(1).map((r) => distance(selected.image, r))
+      expect(own).toBeLessThan(Math.min(...others))
+      await screenshot(page, 'vae-webgpu-map')
+    }, 30_000)
+
+    it('linear and spherical paths share their ends; slerp keeps |z| up where lerp sags', async () => {
+      const r = await page.evaluate(() => window.genVae!.interpolate(4, 9))
+      const { latent20 } = await page.evaluate(() => window.genVae!.digits())
+      expect(r.linear.length).toBe(10)
+      // the ends are the reconstructions of the two digits, on both paths
+      for (const path of [r.linear, r.spherical]) {
+        expect(distance(path[0], latent20[4])).toBeLessThan(1e-3)
+        expect(distance(path[9], latent20[9])).toBeLessThan(1e-3)
+      }
+      const mid = 4
+      console.log(
+        `vae page 4 → 9: |z| ends ${r.linearNorms[0].toFixed(2)}, ${r.linearNorms[9].toFixed(2)}; middle linear ${r.linearNorms[mid].toFixed(2)}, spherical ${r.sphericalNorms[mid].toFixed(2)}`,
+      )
+      expect(r.sphericalNorms[mid]).toBeGreaterThan(r.linearNorms[mid])
+      expect(r.sphericalNorms[mid]).toBeGreaterThan(0.9 * Math.min(r.linearNorms[0], r.linearNorms[9]))
+      // the path moves: the middle image differs from both ends
+      expect(distance(r.linear[mid], r.linear[0])).toBeGreaterThan(1)
+      expect(distance(r.linear[mid], r.linear[9])).toBeGreaterThan(1)
+      await screenshot(page, 'vae-webgpu-interpolation')
+      expect(errors).toEqual([])
+    }, 30_000)
+  })
+
+  describe('Flow-matching page on webgpu', () => {
+    let page: Page
+    let errors: string[]
+    beforeAll(async () => {
+      ;({ page, errors } = await openDemo(gpuBrowser, site.origin, 'flow.html'))
+    }, 60_000)
+    afterAll(async () => {
+      await page?.close()
+    })
+
+    it('the net trained in the worker (2000 steps) carries noise to the 8 Gaussians; one Euler step does not', async () => {
+      await page.waitForFunction(
+        () => !window.genFlow!.status().training && window.genFlow!.status().trainedStep === 2000,
+        undefined,
+        { timeout: 150_000, polling: 500 },
+      )
+      const trainedAt = await page.textContent('#train-readout')
+      const sample = (options: { numSteps: number; method: 'euler' | 'heun'; model: 'trained' | 'exact' }) =>
+        page.evaluate((o) => window.genFlow!.sample({ ...o, seed: 0, on: 'cpu' }), options)
+      const exact = await sample({ numSteps: 50, method: 'heun', model: 'exact' })
+      const oneStep = await sample({ numSteps: 1, method: 'euler', model: 'trained' })
+      const heun = await sample({ numSteps: 20, method: 'heun', model: 'trained' })
+      console.log(
+        `flow page: ${trainedAt!.split('\n').at(-1)}; energy distance to the data: noise ${heun.noiseEnergyDistance.toFixed(3)}, exact field 50 Heun ${exact.energyDistance.toFixed(4)}, net 1 Euler ${oneStep.energyDistance.toFixed(4)}, net 20 Heun ${heun.energyDistance.toFixed(4)} (${heun.milliseconds.toFixed(0)} ms for 1000 points on ${heun.backend})`,
+      )
+      expect(heun.pathLength).toBe(21)
+      expect(exact.energyDistance).toBeLessThan(0.01)
+      expect(heun.energyDistance).toBeLessThan(0.02)
+      expect(heun.energyDistance).toBeLessThan(heun.noiseEnergyDistance / 10)
+      // one Euler step from t = 0, where v(x, 0) = E[x_data] − x, takes every point to the centre
+      expect(oneStep.energyDistance).toBeGreaterThan(2 * heun.energyDistance)
+      await screenshot(page, 'flow-webgpu-eight')
+      expect(errors).toEqual([])
+    }, 180_000)
   })
 })

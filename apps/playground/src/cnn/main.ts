@@ -10,7 +10,7 @@ import { decodeCheckpoint, forwardSequential, receptiveFieldBox } from '@gen/cnn
 import type { ActiveBackend } from '../common/backend.ts'
 import { byId, startPage } from '../common/page.ts'
 import { DIGIT_STROKES } from '../hopfield/digits.ts'
-import { toMnist } from './preprocess.ts'
+import { toMnist } from '../common/preprocess.ts'
 
 const WEIGHTS = './weights/lenet5-modern-mnist.safetensors'
 /** MNIST's pixel mean and standard deviation, the training normalisation (weights/README.md). */
