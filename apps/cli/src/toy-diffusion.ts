@@ -355,12 +355,21 @@ export function scoreToy(
   }
 }
 
-/** A square view that holds the data (its ±4σ box around the mean), so every picture of a set agrees. */
-export function toyView(distribution: ToyDistribution): readonly [number, number] {
+/** The square window a picture shows: x and y ranges of equal length. */
+export interface ToyView {
+  readonly x: readonly [number, number]
+  readonly y: readonly [number, number]
+}
+
+/**
+ * A square window around the data's mean, ±2.5 of its larger standard deviation (the swiss
+ * roll's outer arm reaches 2.2σ), so every picture of a set agrees.
+ */
+export function toyView(distribution: ToyDistribution): ToyView {
   const [[sxx], [, syy]] = distribution.covariance
-  const half = 2.2 * Math.sqrt(Math.max(sxx, syy))
-  const centre = (distribution.mean[0] + distribution.mean[1]) / 2
-  return [centre - half, centre + half]
+  const half = 2.5 * Math.sqrt(Math.max(sxx, syy))
+  const [mx, my] = distribution.mean
+  return { x: [mx - half, mx + half], y: [my - half, my + half] }
 }
 
 /**
@@ -370,15 +379,16 @@ export function toyView(distribution: ToyDistribution): readonly [number, number
 export function scatterPng(
   data: ArrayLike<number>,
   samples: ArrayLike<number>,
-  view: readonly [number, number],
+  view: ToyView,
   size = 320,
 ): Uint8Array {
   const pixels = new Uint8Array(size * size * 3).fill(255)
-  const [lo, hi] = view
+  const [x0, x1] = view.x
+  const [y0, y1] = view.y
   const dot = (points: ArrayLike<number>, rgb: readonly [number, number, number]) => {
     for (let i = 0; i + 1 < points.length; i += 2) {
-      const px = Math.round(((points[i] - lo) / (hi - lo)) * (size - 1))
-      const py = Math.round(((hi - points[i + 1]) / (hi - lo)) * (size - 1))
+      const px = Math.round(((points[i] - x0) / (x1 - x0)) * (size - 1))
+      const py = Math.round(((y1 - points[i + 1]) / (y1 - y0)) * (size - 1))
       for (let dy = -1; dy <= 1; dy++)
         for (let dx = -1; dx <= 1; dx++) {
           const x = px + dx
@@ -397,17 +407,17 @@ export function scatterPng(
 export function scatterSvg(
   data: ArrayLike<number>,
   samples: ArrayLike<number>,
-  view: readonly [number, number],
+  view: ToyView,
   title: string,
 ): string {
   const inView = (points: ArrayLike<number>) => {
     const kept: number[] = []
     for (let i = 0; i + 1 < points.length; i += 2)
       if (
-        points[i] >= view[0] &&
-        points[i] <= view[1] &&
-        points[i + 1] >= view[0] &&
-        points[i + 1] <= view[1]
+        points[i] >= view.x[0] &&
+        points[i] <= view.x[1] &&
+        points[i + 1] >= view.y[0] &&
+        points[i + 1] <= view.y[1]
       )
         kept.push(points[i], points[i + 1])
     return kept
@@ -423,8 +433,8 @@ export function scatterSvg(
     },
     {
       title,
-      xRange: view,
-      yRange: view,
+      xRange: view.x,
+      yRange: view.y,
       width: 480,
       height: 480,
       radius: 1.6,
