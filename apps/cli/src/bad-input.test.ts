@@ -185,6 +185,14 @@ describe('gen: bad input', () => {
     ],
     [['diffusion', 'sample', '--weights', '/proc', '--class', '8'], /--class must be one of 0-7, got 8/],
     [
+      ['diffusion', 'train', '--method', 'flow', '--timesteps', '50'],
+      /--timesteps: only --method ddpm has a noise schedule, got --method flow/,
+    ],
+    [
+      ['diffusion', 'train', '--method', 'ddpm', '--step-size', '1e-4'],
+      /--step-size: only the langevin sampler takes a step size, got --sampler ddim/,
+    ],
+    [
       ['diffusion', 'sample', '--weights', '/proc', '--guidance', '-1'],
       /--guidance must be a non-negative number, got -1/,
     ],

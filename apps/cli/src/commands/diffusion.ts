@@ -90,6 +90,12 @@ function checkSampler(recipe: ToyRecipe, sampler: ToySampler, steps: number, opt
   else atMost(option, steps, 10000, sampler === 'langevin' ? 'steps per noise level' : 'steps')
 }
 
+/** `--step-size` given for a sampler that has none: refused, not ignored. */
+function refuseStepSize(command: Command, sampler: ToySampler): void {
+  if (sampler !== 'langevin' && command.getOptionValueSource('stepSize') === 'cli')
+    throw new CliError(`--step-size: only the langevin sampler takes a step size, got --sampler ${sampler}`)
+}
+
 /** Samples, scores and pictures of a trained model: the part train and sample share. */
 function drawAndScore(
   run: CommandRun,
@@ -208,7 +214,7 @@ function logInterval(every: number, target: number): number {
  * a resumable checkpoint every `--checkpoint-every` steps (`--resume` continues bit for bit:
  * the batch, times and noise of step s come from fold(key, s)), then samples of the EMA.
  */
-async function train(flags: TrainFlags): Promise<void> {
+async function train(flags: TrainFlags, command: Command): Promise<void> {
   if (flags.data === 'mnist') throw new CliError(MNIST_REFUSAL)
   const data = flags.data
   atMost('--count', flags.count, 1_000_000, 'points')
@@ -225,7 +231,10 @@ async function train(flags: TrainFlags): Promise<void> {
       : flags.method === 'score'
         ? { method: 'score', sigmas: TOY_SIGMAS }
         : { method: 'flow' }
+  if (flags.method !== 'ddpm' && command.getOptionValueSource('timesteps') === 'cli')
+    throw new CliError(`--timesteps: only --method ddpm has a noise schedule, got --method ${flags.method}`)
   const sampler = flags.sampler ?? DEFAULT_SAMPLER[flags.method]
+  refuseStepSize(command, sampler)
   const sampleSteps = flags.sampleSteps ?? defaultSamplerSteps(sampler, recipe.numTimesteps ?? 100)
   checkSampler(recipe, sampler, sampleSteps, flags.sampleSteps === undefined ? '--sampler' : '--sample-steps')
   if (flags.conditional && data !== 'eight-gaussians')
@@ -419,9 +428,10 @@ function readToyModel(weights: string) {
 }
 
 /** `gen diffusion sample`: samples of a trained 2-D model with any sampler of its family, scored. */
-function sample(flags: SampleFlags): void {
+function sample(flags: SampleFlags, command: Command): void {
   const model = readToyModel(flags.weights)
   const sampler = flags.sampler ?? DEFAULT_SAMPLER[model.recipe.method]
+  refuseStepSize(command, sampler)
   const steps = flags.steps ?? defaultSamplerSteps(sampler, model.recipe.numTimesteps ?? 100)
   checkSampler(model.recipe, sampler, steps, flags.steps === undefined ? '--sampler' : '--steps')
   atMost('--count', flags.count, MAX_SAMPLES, 'samples (the energy distance is O(N²))')
