@@ -1,12 +1,14 @@
 /**
- * The gpu.js backend: every primitive of `BackendV1` and a fused matmul as gpu.js kernels,
- * run in gpu.js's `webgpu` mode (WGSL compute shaders over storage buffers) or its `webasm`
- * mode (WebAssembly with f32x4 SIMD).
+ * The gpu.js backend: every primitive of `BackendV1` and fused matmul, conv2d, softmax and
+ * Adam kernels, run in gpu.js's `webgpu` mode (WGSL compute shaders over storage buffers),
+ * `webgl2` mode (fragment shaders) or `webasm` mode (WebAssembly with f32x4 SIMD).
  *
  * Buffers stay where the kernels put them (gpu.js `pipeline: true` outputs: GPU storage
  * buffers on webgpu, wasm-side arrays on webasm); a kernel's inputs are earlier kernels'
  * outputs, so nothing is read back between ops. Launches are queued in dispatch order and
- * return a handle at once; only `read` waits.
+ * return a handle at once; only `read` waits. Elementwise ops do not launch at once: they
+ * build an expression that one fused kernel computes later (see `fusion.ts` and
+ * `elementwise`).
  *
  * Storage: every dtype is held as float32 (gpu.js kernels read and write f32). int32 values
  * are exact for |v| <= 2^24; bool is 0 or 1. `read` converts to Int32Array / Uint8Array.
