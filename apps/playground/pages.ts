@@ -54,6 +54,13 @@ export const DEMOS: readonly PageEntry[] = [
     blurb:
       'Train a small velocity net on 8 Gaussians or two moons in a Web Worker, then watch noise flow to data along its paths.',
   },
+  {
+    id: 'ddim',
+    file: 'ddim.html',
+    title: 'DDIM',
+    blurb:
+      'A class-conditional diffusion net on 8 Gaussians: DDIM sampling played step by step with its noise level, a step-count slider and classifier-free guidance.',
+  },
 ]
 
 /** The home page and every demo. */

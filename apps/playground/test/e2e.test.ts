@@ -59,6 +59,17 @@ async function runFewSteps(page: Page, id: string): Promise<void> {
       break
     }
   }
+  if (id === 'ddim') {
+    await page.waitForFunction(() => window.genDdim!.status().trainedStep >= 250, undefined, {
+      timeout: 60_000,
+    })
+    const r = await page.evaluate(() => window.genDdim!.sample({ numSteps: 10, animate: false }))
+    expect(r.frames).toBe(11)
+    // the noise level falls from nearly 1 at the first DDIM step to 0 at the last frame
+    expect(r.noiseLevels[0]).toBeGreaterThan(0.99)
+    expect(r.noiseLevels.at(-1)).toBe(0)
+    r.noiseLevels.slice(1).forEach((v, i) => expect(v).toBeLessThan(r.noiseLevels[i]))
+  }
   if (id === 'hopfield') {
     const result = await page.evaluate(() => {
       window.genHopfield!.configure({ digit: 5, patterns: 10, noise: 0.2, speed: 100 })
@@ -448,5 +459,60 @@ suite('playground in headless Chromium', () => {
       await screenshot(page, 'flow-webgpu-eight')
       expect(errors).toEqual([])
     }, 180_000)
+  })
+
+  describe('DDIM page on webgpu', () => {
+    let page: Page
+    let errors: string[]
+    beforeAll(async () => {
+      ;({ page, errors } = await openDemo(gpuBrowser, site.origin, 'ddim.html'))
+    }, 60_000)
+    afterAll(async () => {
+      await page?.close()
+    })
+
+    it('the conditional net covers the 8 modes unguided, and guidance w = 3 puts 90% of the points in the chosen mode', async () => {
+      const sample = (label: number | null, guidance: number) =>
+        page.evaluate(
+          (o) => window.genDdim!.sample({ numSteps: 20, eta: 0, seed: 0, animate: false, ...o }),
+          { label, guidance },
+        )
+      await page.waitForFunction(() => window.genDdim!.status().trainedStep >= 1000, undefined, {
+        timeout: 150_000,
+        polling: 500,
+      })
+      const early = await sample(null, 1)
+      console.log(
+        `ddim page after ${early.trainedStep} steps: unconditional energy distance ${early.energyDistance.toFixed(4)}`,
+      )
+      await page.waitForFunction(
+        () => !window.genDdim!.status().training && window.genDdim!.status().trainedStep === 2000,
+        undefined,
+        { timeout: 150_000, polling: 500 },
+      )
+      const trainedAt = await page.textContent('#train-readout')
+      const free = await sample(null, 1)
+      const guided = await sample(3, 3)
+      const none = await sample(3, 0)
+      console.log(
+        `ddim page: ${trainedAt!.split('\n').at(-1)}; 20 DDIM steps for 500 points on cpu in ${free.milliseconds.toFixed(0)} ms; unconditional energy distance ${free.energyDistance.toFixed(4)} (noise ${free.noiseEnergyDistance.toFixed(3)}), mode shares ${free.modeShares.map((v) => v.toFixed(2)).join(' ')}; mode 3 share with w = 3: ${guided.modeShares[3].toFixed(3)}, with w = 0: ${none.modeShares[3].toFixed(3)}`,
+      )
+      // the unconditional model (the null label, 10% of the training batches) is the weaker one:
+      // every mode is reached, with points strewn between them
+      expect(free.energyDistance).toBeLessThan(free.noiseEnergyDistance / 3)
+      for (const share of free.modeShares) {
+        expect(share).toBeGreaterThan(0.02)
+        expect(share).toBeLessThan(0.25)
+      }
+      expect(guided.modeShares[3]).toBeGreaterThan(0.9)
+      // w = 0 is the unconditional model: the chosen mode holds about an eighth
+      expect(none.modeShares[3]).toBeLessThan(0.3)
+      await page.evaluate(() =>
+        window.genDdim!.sample({ numSteps: 20, eta: 0, seed: 0, label: 3, guidance: 3, animate: false }),
+      )
+      await page.evaluate(() => window.genDdim!.showFrame(12))
+      await screenshot(page, 'ddim-webgpu-guided-frame12')
+      expect(errors).toEqual([])
+    }, 240_000)
   })
 })
