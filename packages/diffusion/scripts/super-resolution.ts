@@ -1,8 +1,11 @@
 // Super-resolution 14×14 → 28×28 on MNIST (issue 11): the bicubic baseline and a short run of
 // the conditional UNet (residual diffusion, x₀-prediction), scored by PSNR and SSIM on test
-// digits. The issue's bar is a PSNR at least 2 dB above bicubic.
+// digits. The issue's bar is a PSNR at least 2 dB above bicubic. Measured with the defaults
+// (400 updates of batch 16, 1000 test digits, one DDIM step): bicubic 19.95 dB / SSIM 0.853,
+// the model 27.97 dB / 0.963 (its EMA at 0.99: 27.48 dB), 28 minutes wall on a loaded 2-core
+// machine (about 4 images/s; about 10 on a free core).
 //
-//   pnpm --filter @gen/diffusion super-resolution [-- --steps 300 --batch 16 --train 10000
+//   pnpm --filter @gen/diffusion super-resolution [-- --steps 400 --batch 16 --train 10000
 //       --test 1000 --base 16 --sample-steps 1,10 --out sr.json]
 //
 // `--bicubic-only` scores the baseline on all 10 000 test digits and stops.
@@ -23,7 +26,7 @@ import {
 
 const { values } = parseArgs({
   options: {
-    steps: { type: 'string', default: '300' },
+    steps: { type: 'string', default: '400' },
     batch: { type: 'string', default: '16' },
     train: { type: 'string', default: '10000' },
     test: { type: 'string', default: '1000' },
