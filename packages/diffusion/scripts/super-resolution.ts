@@ -3,7 +3,7 @@
 // digits. The bar is a PSNR at least 2 dB above bicubic. Measured with the defaults
 // (400 updates of batch 16, 1000 test digits, one DDIM step): bicubic 19.95 dB / SSIM 0.853,
 // the model 27.97 dB / 0.963 (its EMA at 0.99: 27.48 dB), 28 minutes wall on a loaded 2-core
-// machine (about 4 images/s; about 10 on a free core).
+// machine (3-9 images/s as the load varied).
 //
 //   pnpm --filter @gen/diffusion super-resolution [-- --steps 400 --batch 16 --train 10000
 //       --test 1000 --base 16 --sample-steps 1,10 --out sr.json]
