@@ -61,6 +61,13 @@ export const DEMOS: readonly PageEntry[] = [
     blurb:
       'A class-conditional diffusion net on 8 Gaussians: DDIM sampling played step by step with its noise level, a step-count slider and classifier-free guidance.',
   },
+  {
+    id: 'text',
+    file: 'text.html',
+    title: 'Masked diffusion text',
+    blurb:
+      'A masked diffusion language model trained in the page on a toy grammar: watch eight masks turn into a sentence, several tokens per step.',
+  },
 ]
 
 /** The home page and every demo. */

@@ -70,6 +70,19 @@ async function runFewSteps(page: Page, id: string): Promise<void> {
     expect(r.noiseLevels.at(-1)).toBe(0)
     r.noiseLevels.slice(1).forEach((v, i) => expect(v).toBeLessThan(r.noiseLevels[i]))
   }
+  if (id === 'text') {
+    await page.waitForFunction(() => window.genText!.status().trained, undefined, {
+      timeout: 60_000,
+      polling: 500,
+    })
+    const r = await page.evaluate(() => window.genText!.sample({ numSteps: 4, seed: 0 }))
+    // K = 4 forward passes for 8 tokens: two positions committed at every step, every position once
+    expect(r.modelCalls).toBe(4)
+    for (const s of r.sentences) {
+      expect(s.tokens.length).toBe(8)
+      for (let k = 0; k < 4; k++) expect(s.committedAt.filter((at) => at === k).length).toBe(2)
+    }
+  }
   if (id === 'hopfield') {
     const result = await page.evaluate(() => {
       window.genHopfield!.configure({ digit: 5, patterns: 10, noise: 0.2, speed: 100 })
@@ -108,7 +121,13 @@ suite('playground in headless Chromium', () => {
       for (const entry of PAGES) {
         it(`${entry.file}: loads without errors on ${backend}, runs, draws`, async () => {
           // the Ising page at 64² (its default is 256²): the check is that it runs, not its speed
-          const path = entry.id === 'ising' ? `${entry.file}?size=64` : entry.file
+          // the text page trains its model for 50 steps only (600 by default): the check is that it runs
+          const path =
+            entry.id === 'ising'
+              ? `${entry.file}?size=64`
+              : entry.id === 'text'
+                ? `${entry.file}?steps=50`
+                : entry.file
           const { page, errors } = await openDemo(browser, site.origin, path)
           try {
             const state = await page.evaluate(() => window.genPage!)
@@ -514,5 +533,47 @@ suite('playground in headless Chromium', () => {
       await screenshot(page, 'ddim-webgpu-guided-frame12')
       expect(errors).toEqual([])
     }, 240_000)
+  })
+
+  describe('Masked diffusion text page on webgpu', () => {
+    it('300 training steps in the worker: most sentences valid with 8 steps, fewer with 2 (64 sampled)', async () => {
+      const { page, errors } = await openDemo(gpuBrowser, site.origin, 'text.html?steps=300')
+      try {
+        await page.waitForFunction(() => window.genText!.status().trained, undefined, {
+          timeout: 150_000,
+          polling: 500,
+        })
+        const trainedAt = await page.textContent('#train-readout')
+        const shares: string[] = []
+        const valid: Record<number, number> = {}
+        for (const numSteps of [8, 4, 2]) {
+          const r = await page.evaluate(
+            (n) => window.genText!.sample({ numSteps: n, seed: 0, numSamples: 64 }),
+            numSteps,
+          )
+          valid[numSteps] = r.validShare
+          shares.push(
+            `K = ${numSteps}: ${(100 * r.validShare).toFixed(0)} % valid, ${r.milliseconds.toFixed(0)} ms`,
+          )
+        }
+        const r = await page.evaluate(() => window.genText!.sample({ numSteps: 4, seed: 0 }))
+        console.log(
+          `text page: ${trainedAt}; 64 sentences each: ${shares.join('; ')}; e.g. ${r.sentences
+            .slice(0, 3)
+            .map((s) => `"${s.text}"`)
+            .join(', ')}`,
+        )
+        // random words are almost never a sentence; after 300 steps most are, and committing
+        // four tokens a step (K = 2) costs validity, as parallel decoding ignores their dependence
+        expect(valid[8]).toBeGreaterThanOrEqual(0.5)
+        expect(valid[4]).toBeGreaterThanOrEqual(0.4)
+        expect(valid[2]).toBeLessThan(valid[8])
+        await page.evaluate(() => window.genText!.showStep(1))
+        await screenshot(page, 'text-webgpu-step2')
+        expect(errors).toEqual([])
+      } finally {
+        await page.close()
+      }
+    }, 200_000)
   })
 })
