@@ -5,7 +5,7 @@
 // checker), distinct and novel samples, the held-out bound in bits per token and generation
 // speed, next to the AR twin (exact NLL, key-value cache) and bigram/trigram baselines.
 //
-//   pnpm --filter @gen/diffusion text [-- --steps 3000 --width 64 --depth 2 --heads 4
+//   pnpm --filter @gen/diffusion text [-- --steps 2000 --width 64 --depth 2 --heads 4
 //                                         --batch 64 --lr 3e-3 --samples 500 --ablation --out text-bench.json]
 //
 // --ablation also trains the diffusion model without the 1/t weight and scores it under the
@@ -25,7 +25,7 @@ import {
 
 const { values } = parseArgs({
   options: {
-    steps: { type: 'string', default: '3000' },
+    steps: { type: 'string', default: '2000' },
     width: { type: 'string', default: '64' },
     depth: { type: 'string', default: '2' },
     heads: { type: 'string', default: '4' },
