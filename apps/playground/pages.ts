@@ -31,14 +31,14 @@ export const DEMOS: readonly PageEntry[] = [
     file: 'cnn.html',
     title: 'CNN',
     blurb:
-      'Draw a digit: the shipped LeNet-5 classifies it on the chosen backend, with its C1 and C3 feature maps.',
+      'Draw a digit: the shipped LeNet-5 classifies it on the chosen backend; its C1 and C3 feature maps, and the receptive field of a clicked unit.',
   },
   {
     id: 'rbm',
     file: 'rbm.html',
     title: 'RBM',
     blurb:
-      'Gibbs chains of the shipped MNIST RBM turning coin flips into digits, and its hidden units’ filters.',
+      'Gibbs chains of a shipped MNIST RBM (PCD-1 or CD-1) turning coin flips into digits, and its hidden units’ filters.',
   },
   {
     id: 'vae',
@@ -64,7 +64,7 @@ export const DEMOS: readonly PageEntry[] = [
   {
     id: 'text',
     file: 'text.html',
-    title: 'Masked diffusion text',
+    title: 'Text diffusion',
     blurb:
       'A masked diffusion language model trained in the page on a toy grammar: watch eight masks turn into a sentence, several tokens per step.',
   },
