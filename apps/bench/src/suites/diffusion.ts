@@ -105,7 +105,7 @@ function ddimCandidate(): Candidate {
       x.dataSync()
       x.dispose()
     },
-    teardown: (s) => T.dispose(s as DenoiserParams),
+    teardown: (s) => T.dispose(s),
   }
 }
 
