@@ -201,6 +201,14 @@ describe('gen: bad input', () => {
       /--resume: no checkpoint to resume from at .*checkpoint.safetensors/,
     ],
     [['diffusion', 'train', '--eval-count', '6000'], /--eval-count must be at most 5000 samples/],
+    [
+      ['diffusion', 'train', '--eval-count', '1'],
+      /^gen: --eval-count must be at least 2 for an energy distance, got 1$/,
+    ],
+    [
+      ['diffusion', 'sample', '--weights', '/proc', '--count', '1'],
+      /^gen: --count must be at least 2 for an energy distance, got 1$/,
+    ],
     [['diffusion', 'sample'], /required option '--weights <path>' not specified/],
     [['diffusion', 'sample', '--weights', '/nonexistent/w'], /--weights: no such file \/nonexistent\/w/],
     [['diffusion', 'sample', '--weights', '/proc'], /--weights: no such file \/proc\/weights.safetensors/],

@@ -73,6 +73,14 @@ const MAX_SAMPLES = 5000
 /** The fresh data a sample is scored against: another stream than the training points'. */
 const referenceSeed = (seed: number) => (seed + 1_000_003) % Number.MAX_SAFE_INTEGER
 
+/**
+ * The energy distance compares pairs within each sample, so a sample of one point cannot be
+ * scored: refused before anything is trained or written.
+ */
+function atLeastTwo(option: string, count: number): void {
+  if (count < 2) throw new CliError(`${option} must be at least 2 for an energy distance, got ${count}`)
+}
+
 /** Refuses a sampler that does not fit the family, or a step count it cannot take. */
 function checkSampler(recipe: ToyRecipe, sampler: ToySampler, steps: number, option: string): void {
   const fits = SAMPLERS_OF[recipe.method]
@@ -222,6 +230,7 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
     throw new CliError(`--batch-size must be at most --count (${flags.count} points), got ${flags.batchSize}`)
   atMost('--width', flags.width, 1024, 'units')
   atMost('--depth', flags.depth, 8, 'hidden layers')
+  atLeastTwo('--eval-count', flags.evalCount)
   atMost('--eval-count', flags.evalCount, MAX_SAMPLES, 'samples (the energy distance is O(N²))')
   if (flags.timesteps < 2) throw new CliError(`--timesteps must be at least 2, got ${flags.timesteps}`)
   atMost('--timesteps', flags.timesteps, 4000, 'steps')
@@ -429,12 +438,13 @@ function readToyModel(weights: string) {
 
 /** `gen diffusion sample`: samples of a trained 2-D model with any sampler of its family, scored. */
 function sample(flags: SampleFlags, command: Command): void {
+  atLeastTwo('--count', flags.count)
+  atMost('--count', flags.count, MAX_SAMPLES, 'samples (the energy distance is O(N²))')
   const model = readToyModel(flags.weights)
   const sampler = flags.sampler ?? DEFAULT_SAMPLER[model.recipe.method]
   refuseStepSize(command, sampler)
   const steps = flags.steps ?? defaultSamplerSteps(sampler, model.recipe.numTimesteps ?? 100)
   checkSampler(model.recipe, sampler, steps, flags.steps === undefined ? '--sampler' : '--steps')
-  atMost('--count', flags.count, MAX_SAMPLES, 'samples (the energy distance is O(N²))')
   if (flags.class !== undefined && model.config.numClasses === undefined)
     throw new CliError(
       `--class: ${model.path} holds an unconditional model (train one with --conditional), got --class ${flags.class}`,
