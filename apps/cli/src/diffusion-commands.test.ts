@@ -3,6 +3,7 @@
 // hit), every sampler of a DDPM model draws from the same weights, a run killed mid-way
 // resumes to the same weights as an uninterrupted one, and a sampler of another family is
 // refused before anything is written.
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +14,16 @@ import { runGen, spawnGen, waitForFile } from './testing/run-gen.ts'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gen-diffusion-'))
 const csvRows = (path: string) => readFileSync(path, 'utf8').trim().split('\n')
+/** `gen ...args` as a child process: its exit code and its stderr lines. */
+function genProcess(...args: string[]) {
+  const run = spawnSync(
+    process.execPath,
+    ['--conditions=@gen/source', '--import', 'tsx', join(import.meta.dirname, 'main.ts'), ...args],
+    { encoding: 'utf8', timeout: 60_000 },
+  )
+  const stderr = run.stderr.split('\n').filter((l) => l.trim() !== '' && !l.includes('ExperimentalWarning'))
+  return { status: run.status, stderr }
+}
 
 describe('gen diffusion', () => {
   it('train --method flow: 8 Gaussians learnt in 600 steps, with checkpoint, sidecar, CSVs and pictures', async () => {
@@ -176,6 +187,26 @@ describe('gen diffusion', () => {
     ).rejects.toThrow(
       /^training diverged: loss [\d.e+]+, gradient norm \S+ at step \d+; lower --lr \(got 10\)$/,
     )
+  }, 60_000)
+
+  it('a diverging Langevin sample fails with one line and leaves no empty --out folder', async () => {
+    const trained = tmp()
+    await runGen(
+      trained,
+      ...['diffusion', 'train', '--method', 'score', '--steps', '10', '--width', '8', '--eval-count', '20'],
+    )
+    const out = join(tmp(), 'a', 'b')
+    const run = genProcess(
+      ...['diffusion', 'sample', '--weights', trained, '--step-size', '10', '--count', '20', '--steps', '2'],
+      ...['--out', out, '--quiet'],
+    )
+    expect(run.status).toBe(1)
+    expect(run.stderr).toEqual([
+      expect.stringMatching(/^gen: sampling diverged: sample \d+ is \S+; lower --step-size$/),
+    ])
+    // both folders it made are gone; the one that existed before stays
+    expect(existsSync(join(out, '..'))).toBe(false)
+    expect(existsSync(join(out, '..', '..'))).toBe(true)
   }, 60_000)
 
   it('train, killed mid-way and resumed, ends with the same weights as an uninterrupted run', async () => {

@@ -2,6 +2,7 @@
 // job (the README's demo command). User errors print one line `gen: <message>` and exit 1.
 import { CommanderError } from 'commander'
 import { CliError } from './cli-error.ts'
+import { removeEmptyCreatedDirs } from './output.ts'
 import { buildProgram } from './program.ts'
 
 const program = buildProgram()
@@ -11,6 +12,8 @@ for (const command of program.commands) command.exitOverride()
 try {
   await program.parseAsync(process.argv)
 } catch (error) {
+  // a failed command leaves no empty --out folder it created
+  removeEmptyCreatedDirs()
   if (error instanceof CommanderError) {
     // commander already printed its one-line message (unknown option, bad value, --help).
     process.exit(error.exitCode)

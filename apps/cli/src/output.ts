@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { writeFileAtomicSync } from '@gen/core-tensor/node'
 import { CliError } from './cli-error.ts'
@@ -26,7 +26,29 @@ function makeDirectories(absolute: string): void {
     if (parent === current) break
     current = parent
   }
-  for (const path of missing.reverse()) mkdirSync(path)
+  for (const path of missing.reverse()) {
+    mkdirSync(path)
+    createdDirs.push(path)
+  }
+}
+
+/** The directories this process made for `--out`, outermost first. */
+const createdDirs: string[] = []
+
+/**
+ * Removes the `--out` directories this process made that are still empty, innermost first: a
+ * command that fails (or is interrupted) after preparing `--out` leaves no empty folder behind.
+ * Directories that existed before, or that hold anything, are kept. main.ts calls it on every
+ * failure.
+ */
+export function removeEmptyCreatedDirs(): void {
+  for (let dir = createdDirs.pop(); dir !== undefined; dir = createdDirs.pop()) {
+    try {
+      if (readdirSync(dir).length === 0) rmdirSync(dir)
+    } catch {
+      // gone already, or not ours to remove any more: leave it
+    }
+  }
 }
 
 /**
