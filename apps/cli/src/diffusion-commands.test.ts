@@ -189,6 +189,23 @@ describe('gen diffusion', () => {
     )
   }, 60_000)
 
+  it('train --resume with other options names each option that differs from the checkpoint', async () => {
+    const out = tmp()
+    const args = ['diffusion', 'train', '--steps', '10', '--width', '8', '--eval-count', '20']
+    await runGen(out, ...args)
+    const resume = (...more: string[]) =>
+      runGen(out, ...args.slice(0, 3), '20', ...args.slice(4), '--resume', ...more)
+    await expect(resume('--width', '16')).rejects.toThrow(
+      /^--resume: --width differs from the checkpoint's \(8\), got 16; use the first run's options$/,
+    )
+    await expect(resume('--lr', '0.01', '--seed', '2', '--data', 'two-moons')).rejects.toThrow(
+      /^--resume: --data differs from the checkpoint's \(eight-gaussians\), got two-moons; --lr differs from the checkpoint's \(0.003\), got 0.01; --seed differs from the checkpoint's \(1\), got 2; use the first run's options$/,
+    )
+    await expect(resume('--conditional')).rejects.toThrow(
+      /^--resume: --conditional differs from the checkpoint's \(not given\), got given; use the first run's options$/,
+    )
+  }, 60_000)
+
   it('a diverging Langevin sample fails with one line and leaves no empty --out folder', async () => {
     const trained = tmp()
     await runGen(

@@ -12,6 +12,7 @@ import {
   decodeDenoiserCheckpoint,
   type DecodedDenoiser,
   type DenoiserCheckpoint,
+  type DenoiserConfig,
   encodeDenoiser,
   encodeDenoiserCheckpoint,
   initDenoiser,
@@ -217,6 +218,60 @@ function logInterval(every: number, target: number): number {
   return 1
 }
 
+/** The option behind each key of a train run's settings. */
+const SETTING_OPTIONS: Record<string, string> = {
+  data: '--data',
+  method: '--method',
+  count: '--count',
+  batchSize: '--batch-size',
+  lr: '--lr',
+  ema: '--ema',
+  timesteps: '--timesteps',
+  seed: '--seed',
+}
+
+/**
+ * What `--resume` names when the checkpoint was trained otherwise: each option whose value
+ * differs from the checkpoint's, `--width differs from the checkpoint's (64), got 32`; empty
+ * when the difference is in nothing an option sets (a checkpoint of another version).
+ */
+function optionsThatDiffer(
+  before: DenoiserConfig,
+  beforeSettings: string | undefined,
+  now: MlpDenoiserConfig,
+  nowSettings: string,
+): string[] {
+  const differs = (option: string, was: unknown, is: unknown) =>
+    `${option} differs from the checkpoint's (${String(was)}), got ${String(is)}`
+  const found: string[] = []
+  let old: Record<string, unknown> = {}
+  try {
+    old = JSON.parse(beforeSettings ?? '{}') as Record<string, unknown>
+  } catch {
+    // unreadable settings: only the config is compared
+  }
+  const fresh = JSON.parse(nowSettings) as Record<string, unknown>
+  for (const [name, option] of Object.entries(SETTING_OPTIONS)) {
+    // --timesteps is a setting of ddpm runs only; a --method difference already says it
+    if (!(name in old) || !(name in fresh)) continue
+    if (old[name] !== fresh[name]) found.push(differs(option, old[name], fresh[name]))
+  }
+  if (before.kind === 'mlp') {
+    if (before.hidden.length !== now.hidden.length)
+      found.push(differs('--depth', before.hidden.length, now.hidden.length))
+    if (before.hidden[0] !== now.hidden[0]) found.push(differs('--width', before.hidden[0], now.hidden[0]))
+  }
+  if ((before.numClasses === undefined) !== (now.numClasses === undefined))
+    found.push(
+      differs(
+        '--conditional',
+        before.numClasses === undefined ? 'not given' : 'given',
+        now.numClasses === undefined ? 'not given' : 'given',
+      ),
+    )
+  return found
+}
+
 /**
  * `gen diffusion train`: Adam on the family's objective (trainDenoiser), an EMA of the weights,
  * a resumable checkpoint every `--checkpoint-every` steps (`--resume` continues bit for bit:
@@ -272,10 +327,14 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
       resumeMetadata = { ...decodeSafetensors(bytes).metadata }
       return decodeDenoiserCheckpoint(bytes)
     })
-    if (JSON.stringify(resume.config) !== JSON.stringify(config) || resumeMetadata.settings !== settings)
+    if (JSON.stringify(resume.config) !== JSON.stringify(config) || resumeMetadata.settings !== settings) {
+      const differing = optionsThatDiffer(resume.config, resumeMetadata.settings, config, settings)
       throw new CliError(
-        `--resume: the checkpoint at ${checkpointPath} was trained with other settings (${JSON.stringify(resume.config)}, ${resumeMetadata.settings ?? 'none'}); use the same options as the first run`,
+        differing.length > 0
+          ? `--resume: ${differing.join('; ')}; use the first run's options`
+          : `--resume: the checkpoint at ${checkpointPath} was trained with other settings (${JSON.stringify(resume.config)}, ${resumeMetadata.settings ?? 'none'}); use the same options as the first run`,
       )
+    }
     if (resume.step >= flags.steps)
       throw new CliError(
         `--resume: the run in ${outDir} already finished (step ${resume.step} of ${flags.steps}); raise --steps to train further`,
