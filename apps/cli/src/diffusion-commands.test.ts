@@ -206,6 +206,21 @@ describe('gen diffusion', () => {
     )
   }, 60_000)
 
+  it('train run again into a finished run without --resume starts over, as every train command does', async () => {
+    const out = tmp()
+    const args = ['diffusion', 'train', '--width', '8', '--eval-count', '20']
+    await runGen(out, ...args, '--steps', '20')
+    const again = await runGen(out, ...args, '--steps', '10', '--seed', '2')
+    expect(again).toMatchObject({ steps: 10, seed: 2 })
+    const checkpoint = new Uint8Array(readFileSync(join(out, 'checkpoint.safetensors')))
+    expect(decodeDenoiserCheckpoint(checkpoint).step).toBe(10)
+    expect(JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8'))).toMatchObject({
+      steps: 10,
+      settings: { seed: 2 },
+    })
+    expect(csvRows(join(out, 'metrics.csv')).at(-1)).toMatch(/^10,/)
+  }, 60_000)
+
   it('a diverging Langevin sample fails with one line and leaves no empty --out folder', async () => {
     const trained = tmp()
     await runGen(
