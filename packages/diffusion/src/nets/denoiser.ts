@@ -12,6 +12,7 @@ import {
   type MlpDenoiserParams,
   validateMlpDenoiserConfig,
 } from './mlp-denoiser'
+import { checkDenoiserParams } from './param-shapes'
 import { initUNet, unet, type UNetConfig, type UNetParams, validateUNetConfig } from './unet'
 
 /** Any denoiser architecture of this package. */
@@ -75,7 +76,8 @@ export function initDenoiser(
  * @param inputs - t (`[N]` time or noise level, in the objective's units) and labels (int32
  *   `[N]`; numClasses means "no label")
  * @returns the network output
- * @throws ShapeError when the inputs do not fit the config
+ * @throws ShapeError when the inputs or a parameter's shape do not fit the config;
+ *   InvalidArgumentError when params lacks a tensor the config needs or holds one it does not
  * @example
  * ```ts
  * const out = applyDenoiser(config, params, xt, { t })
@@ -88,6 +90,7 @@ export function applyDenoiser(
   inputs: DenoiserInputs,
 ): Tensor {
   validateDenoiserConfig(config)
+  checkDenoiserParams('applyDenoiser', config, params)
   return config.kind === 'mlp'
     ? mlpDenoiser(config, params as MlpDenoiserParams, x, inputs)
     : unet(config, params as UNetParams, x, inputs)

@@ -24,6 +24,7 @@ import {
   type ConditioningParams,
   type DenoiserInputs,
 } from './conditioning'
+import { checkDenoiserParams } from './param-shapes'
 
 /** An MLP denoiser as plain, JSON-serialisable data. */
 export interface MlpDenoiserConfig {
@@ -151,7 +152,7 @@ export function initMlpDenoiser(
  *   labels (0 … numClasses − 1, or numClasses for "no label"); a conditional net given none
  *   treats every example as unlabelled
  * @returns `[N, D]`
- * @throws ShapeError when x, t or labels do not fit
+ * @throws ShapeError when x, t, labels or a parameter do not fit the config
  * @example
  * ```ts
  * const out = mlpDenoiser(config, params, x, { t: fromArray([10, 500]) })
@@ -165,6 +166,7 @@ export function mlpDenoiser(
 ): Tensor {
   const op = 'mlpDenoiser'
   const cc = conditioningConfig(config)
+  checkDenoiserParams(op, config, params)
   checkTensor(op, 'x', x)
   checkShape(op, 'x', x, [-1, config.dataDim])
   const n = x.shape[0]

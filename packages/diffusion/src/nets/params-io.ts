@@ -15,6 +15,7 @@ import {
 import { decodeSafetensors, encodeSafetensors, type SafetensorsEntry } from '@gen/core-tensor/io'
 import { mapTree, treeLeaves } from '@gen/core-tensor/optim'
 import { type DenoiserConfig, type DenoiserParams, initDenoiser, validateDenoiserConfig } from './denoiser'
+import { checkDenoiserParams } from './param-shapes'
 
 /** The `kind` written in a denoiser file's metadata. */
 export const denoiserFileKind = 'gen-diffusion-denoiser'
@@ -73,7 +74,8 @@ export function readTree<T extends TensorTree>(
  * @param params - its parameters
  * @param options - extra metadata strings (command, metrics)
  * @returns the file's bytes
- * @throws InvalidArgumentError when extra metadata overrides a reserved key
+ * @throws InvalidArgumentError when extra metadata overrides a reserved key, or params lacks a
+ *   tensor the config needs or holds one it does not; ShapeError for a parameter of the wrong shape
  * @example
  * ```ts
  * writeFileSync('mlp.safetensors', encodeDenoiser(config, params, { metadata: { steps: '5000' } }))
@@ -85,6 +87,7 @@ export function encodeDenoiser(
   options: { readonly metadata?: Readonly<Record<string, string>> } = {},
 ): Uint8Array {
   validateDenoiserConfig(config)
+  checkDenoiserParams('encodeDenoiser', config, params)
   const tensors: Record<string, SafetensorsEntry> = {}
   putTree(tensors, '', params as unknown as TensorTree)
   const metadata: Record<string, string> = {

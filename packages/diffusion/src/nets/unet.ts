@@ -35,6 +35,7 @@ import {
   type NormParams,
 } from '@gen/core-tensor/nn'
 import { checkInteger, checkNumber, checkObject, checkShape, checkTensor } from './check'
+import { checkDenoiserParams } from './param-shapes'
 import {
   conditioning,
   conditioningInit,
@@ -402,7 +403,7 @@ function attentionBlock(
  * @param inputs - t, the time or noise level of each image in the objective's units, and
  *   labels (0 … numClasses − 1, or numClasses for "no label")
  * @returns `[N, outChannels, S, S]`
- * @throws ShapeError when x, t or labels do not fit the config
+ * @throws ShapeError when x, t, labels or a parameter do not fit the config
  * @example
  * ```ts
  * const eps = unet(config, params, xt, { t: fromArray([999, 10]), labels })
@@ -411,6 +412,7 @@ function attentionBlock(
 export function unet(config: UNetConfig, params: UNetParams, x: Tensor, inputs: DenoiserInputs): Tensor {
   const op = 'unet'
   const c = validateUNetConfig(config)
+  checkDenoiserParams(op, config, params)
   checkTensor(op, 'x', x)
   checkShape(op, 'x', x, [-1, c.inChannels, c.imageSize, c.imageSize])
   const n = x.shape[0]

@@ -36,6 +36,7 @@ import {
   validateDenoiserConfig,
 } from '../nets/denoiser'
 import { validateMlpDenoiserConfig } from '../nets/mlp-denoiser'
+import { checkDenoiserParams } from '../nets/param-shapes'
 import { validateUNetConfig } from '../nets/unet'
 import { type DenoiserCheckpoint, saveDenoiserCheckpoint } from './checkpoint'
 import { makeTrainingBatch, type TrainingObjective, validateObjective, weightedMse } from './objectives'
@@ -119,7 +120,7 @@ function dataShape(config: DenoiserConfig): number[] {
  * @returns the trained params, the EMA, the progress history and the final checkpoint
  * @throws InvalidArgumentError for bad options, labels missing for a conditional model, a
  *   resume of another config, or a loss that turns non-finite (lower the learning rate)
- * @throws ShapeError when the data does not fit the config
+ * @throws ShapeError when the data or a parameter of params does not fit the config
  * @example
  * ```ts
  * const config = { kind: 'mlp', dataDim: 2, hidden: [128, 128, 128] } as const
@@ -201,6 +202,7 @@ export async function trainDenoiser(options: TrainDenoiserOptions): Promise<Trai
     params = options.params
     step = 0
   }
+  checkDenoiserParams(op, config, params)
   const optimizer = adam(options.optimizer ?? { learningRate: 1e-3 })
   let optState: AdamState = resume?.optimizer ?? optimizer.init(asTree(params))
   let ema: DenoiserParams | undefined =
