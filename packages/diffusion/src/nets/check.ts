@@ -94,3 +94,24 @@ export function checkObject(op: string, argument: string, options: unknown): ass
     throw new InvalidArgumentError(op, argument, `must be an object, got ${String(options)}`)
   }
 }
+
+/**
+ * Throws unless every value of the time tensor `t` is finite and >= 0: a DDPM step 0 … T − 1,
+ * a flow time or a noise-level fraction in [0, 1] (the units of the package's objectives). A NaN
+ * would otherwise pass through the sinusoidal embedding and a relu as a plausible output. The
+ * values are read only on a backend with synchronous reads.
+ */
+export function checkTimes(op: string, argument: string, t: Tensor): void {
+  if (t.backend.readSync === undefined) return
+  const values = t.dataSync()
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (!Number.isFinite(v) || v < 0) {
+      throw new InvalidArgumentError(
+        op,
+        argument,
+        `must hold finite times >= 0 (DDPM steps 0 … T − 1, or flow times and noise-level fractions in [0, 1]), got ${v} at index ${i}`,
+      )
+    }
+  }
+}

@@ -14,7 +14,7 @@ import {
   type LinearParams,
   sinusoidalEmbedding,
 } from '@gen/core-tensor/nn'
-import { checkShape, checkTensor } from './check'
+import { checkShape, checkTensor, checkTimes } from './check'
 
 /** What a denoiser is conditioned on besides its input x. */
 export interface DenoiserInputs {
@@ -75,6 +75,7 @@ export function conditioning(
   const { t, labels, n } = inputs
   checkTensor(op, 't', t)
   checkShape(op, 't', t, [n])
+  checkTimes(op, 't', t)
   const features = sinusoidalEmbedding(
     config.timeScale === 1 ? t : mul(t, config.timeScale),
     config.sinusoidalDim,

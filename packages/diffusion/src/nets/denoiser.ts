@@ -3,7 +3,7 @@
  * 2-D data and the UNet for images.
  */
 import { type BackendV1, InvalidArgumentError, type Key, type Tensor } from '@gen/core-tensor'
-import { checkObject } from './check'
+import { checkObject, checkTensor, checkTimes } from './check'
 import type { DenoiserInputs } from './conditioning'
 import {
   initMlpDenoiser,
@@ -77,7 +77,8 @@ export function initDenoiser(
  *   `[N]`; numClasses means "no label")
  * @returns the network output
  * @throws ShapeError when the inputs or a parameter's shape do not fit the config;
- *   InvalidArgumentError when params lacks a tensor the config needs or holds one it does not
+ *   InvalidArgumentError when params lacks a tensor the config needs or holds one it does not,
+ *   or t holds a NaN, an infinity or a negative time
  * @example
  * ```ts
  * const out = applyDenoiser(config, params, xt, { t })
@@ -91,6 +92,9 @@ export function applyDenoiser(
 ): Tensor {
   validateDenoiserConfig(config)
   checkDenoiserParams('applyDenoiser', config, params)
+  checkObject('applyDenoiser', 'inputs', inputs)
+  checkTensor('applyDenoiser', 't', inputs.t)
+  checkTimes('applyDenoiser', 't', inputs.t)
   return config.kind === 'mlp'
     ? mlpDenoiser(config, params as MlpDenoiserParams, x, inputs)
     : unet(config, params as UNetParams, x, inputs)

@@ -153,6 +153,7 @@ export function initMlpDenoiser(
  *   treats every example as unlabelled
  * @returns `[N, D]`
  * @throws ShapeError when x, t, labels or a parameter do not fit the config
+ * @throws InvalidArgumentError when t holds a NaN, an infinity or a negative time
  * @example
  * ```ts
  * const out = mlpDenoiser(config, params, x, { t: fromArray([10, 500]) })

@@ -404,6 +404,7 @@ function attentionBlock(
  *   labels (0 … numClasses − 1, or numClasses for "no label")
  * @returns `[N, outChannels, S, S]`
  * @throws ShapeError when x, t, labels or a parameter do not fit the config
+ * @throws InvalidArgumentError when t holds a NaN, an infinity or a negative time
  * @example
  * ```ts
  * const eps = unet(config, params, xt, { t: fromArray([999, 10]), labels })
