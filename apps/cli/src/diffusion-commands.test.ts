@@ -3,7 +3,7 @@
 // hit), every sampler of a DDPM model draws from the same weights, a run killed mid-way
 // resumes to the same weights as an uninterrupted one, and a sampler of another family is
 // refused before anything is written.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -240,6 +240,40 @@ describe('gen diffusion', () => {
     expect(existsSync(join(out, '..'))).toBe(false)
     expect(existsSync(join(out, '..', '..'))).toBe(true)
   }, 60_000)
+
+  it('train, interrupted by Ctrl-C, says where it stopped and where the checkpoint is; exit code 130', async () => {
+    const out = tmp()
+    const child = spawn(
+      process.execPath,
+      [
+        ...['--conditions=@gen/source', '--import', 'tsx', join(import.meta.dirname, 'main.ts')],
+        ...['diffusion', 'train', '--steps', '100000', '--checkpoint-every', '20', '--width', '8'],
+        ...['--batch-size', '16', '--count', '100', '--quiet', '--out', out],
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const checkpoint = join(out, 'checkpoint.safetensors')
+    await waitForFile(checkpoint)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    const lines = stderr.split('\n').filter((l) => l.trim() !== '' && !l.includes('ExperimentalWarning'))
+    expect(lines).toHaveLength(1)
+    const said =
+      /^gen: interrupted at step (\d+) of 100000; the checkpoint \(step (\d+)\) is in (.+); rerun with the same options and --resume to continue$/.exec(
+        lines[0],
+      )
+    expect(said, lines[0]).not.toBeNull()
+    const [reached, saved] = [Number(said?.[1]), Number(said?.[2])]
+    expect(said?.[3]).toBe(out)
+    expect(decodeDenoiserCheckpoint(new Uint8Array(readFileSync(checkpoint))).step).toBe(saved)
+    expect(saved % 20).toBe(0)
+    expect(reached).toBeGreaterThanOrEqual(saved)
+    expect(reached).toBeLessThan(saved + 20)
+    expect(existsSync(join(out, 'weights.safetensors'))).toBe(false)
+  }, 90_000)
 
   it('train, killed mid-way and resumed, ends with the same weights as an uninterrupted run', async () => {
     const args = [

@@ -6,6 +6,8 @@ export interface Progress {
   update(completed: number, values?: Record<string, number | string>): void
   /** Ends the bar or prints the final line. */
   finish(): void
+  /** Ends the bar (restoring the cursor) without a final line: the run was interrupted. */
+  stop(): void
 }
 
 /** How progress is shown. */
@@ -39,7 +41,7 @@ function formatValues(values: Record<string, number | string> | undefined): stri
  * plain periodic lines otherwise (CI logs, pipes), nothing with `quiet`.
  */
 export function createProgress(options: ProgressOptions): Progress {
-  if (options.quiet) return { update: () => undefined, finish: () => undefined }
+  if (options.quiet) return { update: () => undefined, finish: () => undefined, stop: () => undefined }
   const useBar = !options.plain && process.stderr.isTTY
   if (useBar) {
     const bar = new SingleBar({
@@ -55,6 +57,9 @@ export function createProgress(options: ProgressOptions): Progress {
         bar.update(completed, { info: formatValues(values), rate: rate.toFixed(1) })
       },
       finish() {
+        bar.stop()
+      },
+      stop() {
         bar.stop()
       },
     }
@@ -87,5 +92,6 @@ export function createProgress(options: ProgressOptions): Progress {
     finish() {
       line(last)
     },
+    stop: () => undefined,
   }
 }

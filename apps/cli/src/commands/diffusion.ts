@@ -30,6 +30,7 @@ import {
   withCommonOptions,
 } from '../common-options.ts'
 import { resolveOutputDir, resolveUserPath, writeFileAtomic } from '../output.ts'
+import { onInterrupt, yieldToSignals } from '../interrupt.ts'
 import { createProgress } from '../progress.ts'
 import {
   DEFAULT_SAMPLER,
@@ -348,7 +349,17 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
   run.log(
     `diffusion train: ${flags.method} on ${flags.count} points of ${data}, a ${flags.depth}×${flags.width} MLP, ${flags.steps} steps of batch ${flags.batchSize}${resume ? `, resuming at step ${resume.step}` : ''}`,
   )
+  // Ctrl-C while training says where the run stopped and what --resume continues from
+  let reached = resume?.step ?? 0
+  let saved = resume?.step
   const progress = createProgress({ label: 'diffusion train', total: flags.steps, quiet })
+  const stopInterrupt = onInterrupt(
+    () =>
+      saved === undefined
+        ? `interrupted at step ${reached} of ${flags.steps}, before the first checkpoint (step ${Math.min(flags.checkpointEvery, flags.steps)}); nothing was saved`
+        : `interrupted at step ${reached} of ${flags.steps}; the checkpoint (step ${saved}) is in ${outDir}; rerun with the same options and --resume to continue`,
+    () => progress.stop(),
+  )
   const rows: Record<string, number>[] = resume
     ? (JSON.parse(resumeMetadata.history ?? '[]') as Record<string, number>[])
     : []
@@ -370,25 +381,36 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
     key: fold(root, 1),
     logEvery: logInterval(flags.checkpointEvery, Math.ceil(flags.steps / 20)),
     onProgress: (p) => {
+      reached = p.step
       rows.push({ step: p.step, loss: p.loss, grad_norm: p.gradNorm })
       progress.update(p.step, { loss: p.loss })
     },
-    checkpointEvery: flags.checkpointEvery,
-    onCheckpoint: (c) =>
-      writeFileAtomic(
-        checkpointPath,
-        encodeDenoiserCheckpoint(c, { metadata: { settings, history: JSON.stringify(rows) } }),
-      ),
-  }).catch((error: unknown) => {
-    // a loss that turns non-finite: say where, and name the option that fixes it
-    const blown =
-      error instanceof Error && /got loss (\S+) and gradient norm (\S+) at step (\d+)/.exec(error.message)
-    if (blown)
-      throw new CliError(
-        `training diverged: loss ${blown[1]}, gradient norm ${blown[2]} at step ${blown[3]}; lower --lr (got ${flags.lr})`,
-      )
-    throw error
+    // a snapshot every few steps (a divisor of --checkpoint-every) lets a Ctrl-C in; only every
+    // --checkpoint-every steps, and at the end, is it written
+    checkpointEvery: logInterval(flags.checkpointEvery, 10),
+    onCheckpoint: async (c) => {
+      reached = c.step
+      if (c.step % flags.checkpointEvery === 0 || c.step === flags.steps) {
+        writeFileAtomic(
+          checkpointPath,
+          encodeDenoiserCheckpoint(c, { metadata: { settings, history: JSON.stringify(rows) } }),
+        )
+        saved = c.step
+      }
+      if (c.step < flags.steps) await yieldToSignals()
+    },
   })
+    .catch((error: unknown) => {
+      // a loss that turns non-finite: say where, and name the option that fixes it
+      const blown =
+        error instanceof Error && /got loss (\S+) and gradient norm (\S+) at step (\d+)/.exec(error.message)
+      if (blown)
+        throw new CliError(
+          `training diverged: loss ${blown[1]}, gradient norm ${blown[2]} at step ${blown[3]}; lower --lr (got ${flags.lr})`,
+        )
+      throw error
+    })
+    .finally(stopInterrupt)
   progress.finish()
   const trainSeconds = (performance.now() - started) / 1000
   run.files.push(checkpointPath)
