@@ -68,7 +68,7 @@ export interface ReflowCouplingsOptions {
 /**
  * Draws z₀ ~ N(0, I) and integrates the flow's ODE dx/dt = v(x, t) from t = 0 to 1
  * ({@link flowSample}), giving the coupling (z₀, x₁ = Φ(z₀)) that reflow trains on (Liu et
- * al. 2023, Algorithm 1: "draw (X₀, X₁) = (X₀, ODE[v](X₀))").
+ * al. 2023, Algorithm 1: "draw `(X₀, X₁) = (X₀, ODE[v](X₀))`").
  *
  * Shapes: `shape` `[N, ...]` → noise and data, both `[N, ...]`.
  *
