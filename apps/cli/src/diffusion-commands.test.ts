@@ -22,7 +22,7 @@ function genProcess(...args: string[]) {
     { encoding: 'utf8', timeout: 60_000 },
   )
   const stderr = run.stderr.split('\n').filter((l) => l.trim() !== '' && !l.includes('ExperimentalWarning'))
-  return { status: run.status, stderr }
+  return { status: run.status, stdout: run.stdout, stderr }
 }
 
 describe('gen diffusion', () => {
@@ -39,7 +39,7 @@ describe('gen diffusion', () => {
     expect(history.at(-1)?.step).toBe(600)
     // flow matching's loss starts near E|x₁ − x₀|² = 2 + 2.01 and falls
     expect(history.at(-1)?.loss).toBeLessThan(history[0].loss)
-    expect(csvRows(join(out, 'metrics.csv'))[0]).toBe('step,loss,grad_norm')
+    expect(csvRows(join(out, 'metrics.csv'))[0]).toBe('step,loss,gradient_norm')
     const samples = csvRows(join(out, 'samples.csv'))
     expect(samples[0]).toBe('x,y')
     expect(samples).toHaveLength(1001)
@@ -219,6 +219,44 @@ describe('gen diffusion', () => {
       settings: { seed: 2 },
     })
     expect(csvRows(join(out, 'metrics.csv')).at(-1)).toMatch(/^10,/)
+  }, 60_000)
+
+  it('one step, one point: singular nouns; a legend on samples.png; the guided title; gradient_norm', async () => {
+    const out = tmp()
+    const run = genProcess(
+      ...['diffusion', 'train', '--conditional', '--steps', '1', '--count', '1', '--batch-size', '1'],
+      ...['--width', '8', '--sample-steps', '1', '--eval-count', '2', '--out', out],
+    )
+    expect(run.status, run.stderr.join('\n')).toBe(0)
+    expect(run.stderr[0]).toMatch(
+      /^diffusion train: flow on 1 point of eight-gaussians, .* 1 step of batch 1$/,
+    )
+    // the sampler's own updates, no stray %: heun makes 2 model calls a step, counted as 1 update
+    expect(run.stderr.filter((l) => l.startsWith('sample ('))).toContainEqual(
+      expect.stringMatching(/^sample \(heun\): 1\/1 \(100%\)/),
+    )
+    expect(run.stdout).toMatch(/after 1 step \(loss .*; 2 samples \(heun, 1 step\): /)
+    expect(csvRows(join(out, 'metrics.csv'))[0]).toBe('step,loss,gradient_norm')
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as {
+      history: Record<string, number>[]
+    }
+    expect(Object.keys(metrics.history[0])).toEqual(['step', 'loss', 'gradient_norm'])
+    // the legend's blue square (samples) above its orange one (data), top left
+    const png = decodePng(readFileSync(join(out, 'samples.png')))
+    const rgb = (x: number, y: number) => [
+      ...png.data.subarray((y * png.width + x) * 3, (y * png.width + x) * 3 + 3),
+    ]
+    expect(rgb(12, 12)).toEqual([31, 119, 180])
+    expect(rgb(12, 26)).toEqual([255, 187, 120])
+    const guided = tmp()
+    await runGen(
+      guided,
+      ...['diffusion', 'sample', '--weights', out, '--class', '2', '--guidance', '3'],
+      ...['--count', '2', '--steps', '1'],
+    )
+    expect(readFileSync(join(guided, 'samples.svg'), 'utf8')).toContain(
+      'flow on eight-gaussians, heun 1 step, class 2 at guidance 3',
+    )
   }, 60_000)
 
   it('a diverging Langevin sample fails with one line and leaves no empty --out folder', async () => {

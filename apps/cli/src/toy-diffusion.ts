@@ -374,7 +374,8 @@ export function toyView(distribution: ToyDistribution): ToyView {
 
 /**
  * Samples over data as a PNG: `size`² pixels, the data in light orange, the samples in blue on top
- * (Tableau 10), 3-pixel dots; points outside the view are left out.
+ * (Tableau 10), 3-pixel dots, a legend in the top-left corner; points outside the view are left
+ * out.
  */
 export function scatterPng(
   data: ArrayLike<number>,
@@ -398,9 +399,51 @@ export function scatterPng(
         }
     }
   }
-  dot(data, [255, 187, 120])
-  dot(samples, [31, 119, 180])
+  dot(data, DATA_RGB)
+  dot(samples, SAMPLES_RGB)
+  drawLegend(pixels, size)
   return encodePng({ width: size, height: size, channels: 3, data: pixels })
+}
+
+const DATA_RGB = [255, 187, 120] as const
+const SAMPLES_RGB = [31, 119, 180] as const
+
+/** 3×5 capitals, row by row (bit 2 is the left column): just the letters the legend spells. */
+const GLYPHS: Record<string, readonly number[]> = {
+  A: [0b010, 0b101, 0b111, 0b101, 0b101],
+  D: [0b110, 0b101, 0b101, 0b101, 0b110],
+  E: [0b111, 0b100, 0b110, 0b100, 0b111],
+  L: [0b100, 0b100, 0b100, 0b100, 0b111],
+  M: [0b101, 0b111, 0b111, 0b101, 0b101],
+  P: [0b110, 0b101, 0b110, 0b100, 0b100],
+  S: [0b011, 0b100, 0b010, 0b001, 0b110],
+  T: [0b111, 0b010, 0b010, 0b010, 0b010],
+}
+
+/**
+ * The PNG's legend in its top-left corner, on white: a blue square and SAMPLES, an orange one
+ * and DATA, in 2×-scaled 3×5 letters (the SVG has the same legend in text).
+ */
+function drawLegend(pixels: Uint8Array, size: number): void {
+  const box = (x0: number, y0: number, [w, h]: readonly [number, number], rgb: readonly number[]) => {
+    for (let y = y0; y < Math.min(size, y0 + h); y++)
+      for (let x = x0; x < Math.min(size, x0 + w); x++) pixels.set(rgb, (y * size + x) * 3)
+  }
+  box(4, 4, [82, 34], [255, 255, 255])
+  const entries = [
+    ['SAMPLES', SAMPLES_RGB],
+    ['DATA', DATA_RGB],
+  ] as const
+  entries.forEach(([word, rgb], row) => {
+    const top = 8 + row * 14
+    box(8, top, [10, 10], rgb)
+    ;[...word].forEach((letter, i) => {
+      GLYPHS[letter].forEach((bits, gy) => {
+        for (let gx = 0; gx < 3; gx++)
+          if (bits & (0b100 >> gx)) box(24 + i * 8 + gx * 2, top + gy * 2, [2, 2], [64, 64, 64])
+      })
+    })
+  })
 }
 
 /** Samples over data as an SVG scatter plot with a legend. */

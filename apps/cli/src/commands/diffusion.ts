@@ -69,6 +69,9 @@ const METHOD_NAMES: Record<ToyMethod, string> = {
   score: 'a score (NCSN)',
 }
 
+/** `1 step`, `2 steps`: a count with its noun. */
+const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 /** The most samples scored at once: the energy distance is O(N²) pairs. */
 const MAX_SAMPLES = 5000
 
@@ -127,12 +130,9 @@ function drawAndScore(
   },
 ) {
   const distribution = TOY_SETS[model.data]()
-  // percent of the sampler's updates (Heun and Langevin make more than --steps)
-  const progress = createProgress({
-    label: `sample (${options.sampler}, %)`,
-    total: 100,
-    quiet: options.quiet,
-  })
+  // the sampler's own updates (Heun and Langevin make more than --steps): the bar starts at
+  // the first one, which says how many there are
+  let progress: ReturnType<typeof createProgress> | undefined
   const started = performance.now()
   const samples = sampleToy(model.recipe, model.config, model.params, {
     sampler: options.sampler,
@@ -140,11 +140,14 @@ function drawAndScore(
     count: options.count,
     key: fold(key(options.seed), 2),
     stepSize: options.stepSize,
-    onStep: (step, total) => progress.update(Math.round((100 * step) / total)),
+    onStep: (step, total) => {
+      progress ??= createProgress({ label: `sample (${options.sampler})`, total, quiet: options.quiet })
+      progress.update(step)
+    },
     label: options.label,
     guidance: options.guidance,
   })
-  progress.finish()
+  progress?.finish()
   const sampleSeconds = (performance.now() - started) / 1000
   const nonFinite = samples.findIndex((v) => !Number.isFinite(v))
   if (nonFinite >= 0)
@@ -153,7 +156,7 @@ function drawAndScore(
     )
   const scores = scoreToy(distribution, samples, referenceSeed(options.seed))
   const view = toyView(distribution)
-  const title = `${model.recipe.method} on ${model.data}, ${options.sampler} ${options.steps} steps`
+  const title = `${model.recipe.method} on ${model.data}, ${options.sampler} ${counted(options.steps, 'step')}${options.label === undefined ? '' : `, class ${options.label} at guidance ${options.guidance ?? 1}`}`
   run.write('samples.csv', pointsCsv(samples))
   run.write('samples.png', scatterPng(scores.reference, samples, view))
   run.write('samples.svg', scatterSvg(scores.reference, samples, view, title))
@@ -187,7 +190,7 @@ function drawAndScore(
     asked === undefined
       ? ''
       : `; mode ${options.label} at guidance ${options.guidance ?? 1}: ${(100 * asked.classFraction).toFixed(1)}% of the samples in it, energy distance ${asked.classEnergyDistance.toFixed(4)} to that mode alone`
-  const summary = `${options.count} samples (${options.sampler}, ${options.steps} steps): energy distance ${scores.energyDistance.toFixed(4)} to fresh data (the fitted Gaussian: ${scores.gaussianEnergyDistance.toFixed(4)}, fresh data itself: ${scores.dataEnergyDistance.toFixed(4)})${coverage === undefined ? '' : `, ${coverage.modesHit} of 8 modes hit, ${(100 * coverage.farFraction).toFixed(1)}% off-mode`}${classLine}`
+  const summary = `${counted(options.count, 'sample')} (${options.sampler}, ${counted(options.steps, 'step')}): energy distance ${scores.energyDistance.toFixed(4)} to fresh data (the fitted Gaussian: ${scores.gaussianEnergyDistance.toFixed(4)}, fresh data itself: ${scores.dataEnergyDistance.toFixed(4)})${coverage === undefined ? '' : `, ${coverage.modesHit} of 8 modes hit, ${(100 * coverage.farFraction).toFixed(1)}% off-mode`}${classLine}`
   return { numbers, summary }
 }
 
@@ -283,7 +286,9 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
   const data = flags.data
   atMost('--count', flags.count, 1_000_000, 'points')
   if (flags.batchSize > flags.count)
-    throw new CliError(`--batch-size must be at most --count (${flags.count} points), got ${flags.batchSize}`)
+    throw new CliError(
+      `--batch-size must be at most --count (${counted(flags.count, 'point')}), got ${flags.batchSize}`,
+    )
   atMost('--width', flags.width, 1024, 'units')
   atMost('--depth', flags.depth, 8, 'hidden layers')
   atLeastTwo('--eval-count', flags.evalCount)
@@ -347,7 +352,7 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
   const distribution = TOY_SETS[data]()
   const points = toyData(distribution, flags.count, flags.seed)
   run.log(
-    `diffusion train: ${flags.method} on ${flags.count} points of ${data}, a ${flags.depth}×${flags.width} MLP, ${flags.steps} steps of batch ${flags.batchSize}${resume ? `, resuming at step ${resume.step}` : ''}`,
+    `diffusion train: ${flags.method} on ${counted(flags.count, 'point')} of ${data}, a ${flags.depth}×${flags.width} MLP, ${counted(flags.steps, 'step')} of batch ${flags.batchSize}${resume ? `, resuming at step ${resume.step}` : ''}`,
   )
   // Ctrl-C while training says where the run stopped and what --resume continues from
   let reached = resume?.step ?? 0
@@ -360,8 +365,13 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
         : `interrupted at step ${reached} of ${flags.steps}; the checkpoint (step ${saved}) is in ${outDir}; rerun with the same options and --resume to continue`,
     () => progress.stop(),
   )
+  // snake_case words in the history, as gen gan train's gradient_penalty (checkpoints of the
+  // first release wrote grad_norm)
   const rows: Record<string, number>[] = resume
-    ? (JSON.parse(resumeMetadata.history ?? '[]') as Record<string, number>[])
+    ? (JSON.parse(resumeMetadata.history ?? '[]') as Record<string, number>[]).map(
+        ({ grad_norm: gradNorm, ...row }) =>
+          gradNorm === undefined ? row : { ...row, gradient_norm: gradNorm },
+      )
     : []
   const started = performance.now()
   const result = await trainDenoiser({
@@ -382,7 +392,7 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
     logEvery: logInterval(flags.checkpointEvery, Math.ceil(flags.steps / 20)),
     onProgress: (p) => {
       reached = p.step
-      rows.push({ step: p.step, loss: p.loss, grad_norm: p.gradNorm })
+      rows.push({ step: p.step, loss: p.loss, gradient_norm: p.gradNorm })
       progress.update(p.step, { loss: p.loss })
     },
     // a snapshot every few steps (a divisor of --checkpoint-every) lets a Ctrl-C in; only every
@@ -464,7 +474,7 @@ async function train(flags: TrainFlags, command: Command): Promise<void> {
   const last = rows.at(-1)
   finishCommand(
     run,
-    `${flags.method} on ${data} after ${flags.steps} steps (loss ${last?.loss.toFixed(4)}); ${drawn.summary}`,
+    `${flags.method} on ${data} after ${counted(flags.steps, 'step')} (loss ${last?.loss.toFixed(4)}); ${drawn.summary}`,
     {
       data,
       method: flags.method,
