@@ -153,7 +153,10 @@ function report(corpus: GrammarCorpus, tokens: Int32Array, tokensPerSecond: numb
   const texts = Array.from({ length: n }, (_, b) =>
     corpus.decode(tokens.subarray(b * corpus.length, (b + 1) * corpus.length)),
   )
-  const metrics = textSampleMetrics(texts, { check: (s) => corpus.grammar.check(s), training: corpus.trainSentences })
+  const metrics = textSampleMetrics(texts, {
+    check: (s) => corpus.grammar.check(s),
+    training: corpus.trainSentences,
+  })
   return { ...metrics, tokensPerSecond, examples: texts.slice(0, 4) }
 }
 
