@@ -171,6 +171,18 @@ describe('sampler argument checks', () => {
   const model: NoisePredictor = (x) => sub(x, x)
   const base = { schedule, key: key(0), shape: [4, 2] }
 
+  it('refuses timesteps and numSteps together (it used to take timesteps and drop numSteps)', () => {
+    const both = { ...base, timesteps: [0, 500, 999], numSteps: 10 }
+    expect(() => ddimSample(model, both)).toThrow(InvalidArgumentError)
+    expect(() => ddimSample(model, both)).toThrow(
+      'ddimSample: timesteps must not be given together with numSteps (each chooses the steps; pass one), got 3 timesteps and numSteps 10',
+    )
+    expect(() => dpmSolverSample(model, both)).toThrow(/^dpmSolverSample: timesteps must not be given/)
+    expect(() => probabilityFlowSample(model, both)).toThrow(
+      /^probabilityFlowSample: timesteps must not be given/,
+    )
+  })
+
   it('rejects non-increasing timesteps, step counts > T, eta < 0 and bad shapes with typed errors', () => {
     expect(() => ddimSample(model, { ...base, timesteps: [0, 5, 5] })).toThrow(
       'ddimSample: timesteps must be strictly increasing, got 5 then 5 at index 2',

@@ -166,7 +166,7 @@ export interface DdimSampleOptions extends SamplerStart, TimestepChoice {
  * @param model - eps_theta(x_t, t)
  * @param options - schedule, key, shape or initialNoise, timesteps or numSteps (default all T), eta, clipX0, onStep
  * @returns samples, `[B, ...]`
- * @throws InvalidArgumentError for non-increasing timesteps, numSteps > T, eta < 0, a bad key or shape
+ * @throws InvalidArgumentError for timesteps and numSteps both given, non-increasing timesteps, numSteps > T, eta < 0, a bad key or shape
  * @throws ShapeError when the model's output does not have the input's shape
  * @example
  * ```ts

@@ -32,7 +32,7 @@ export interface DpmSolverOptions extends SamplerStart, TimestepChoice {
  * @param model - eps_theta(x_t, t)
  * @param options - schedule, key, shape or initialNoise, timesteps or numSteps, onStep
  * @returns samples, `[B, ...]`
- * @throws InvalidArgumentError for non-increasing timesteps, numSteps > T, a bad key or shape
+ * @throws InvalidArgumentError for timesteps and numSteps both given, non-increasing timesteps, numSteps > T, a bad key or shape
  * @example
  * ```ts
  * const x = dpmSolverSample(model, { schedule, key: key(0), shape: [64, 2], numSteps: 10 })

@@ -116,7 +116,7 @@ export function emit(onStep: StepCallback | undefined, info: SamplerStep): void 
 export interface TimestepChoice {
   /** An increasing subsequence of 0..T-1 to visit (from its last entry down to its first). */
   readonly timesteps?: readonly number[]
-  /** Number of evenly spaced timesteps (see {@link evenlySpacedTimesteps}); ignored when `timesteps` is given. */
+  /** Number of evenly spaced timesteps (see {@link evenlySpacedTimesteps}); not together with `timesteps`. */
   readonly numSteps?: number
 }
 
@@ -155,6 +155,14 @@ export function evenlySpacedTimesteps(numTimesteps: number, numSteps: number): I
 /** The checked, increasing timesteps of a run (default: all T). */
 export function resolveTimesteps(op: string, schedule: NoiseSchedule, choice: TimestepChoice): Int32Array {
   const T = schedule.numTimesteps
+  if (choice.timesteps !== undefined && choice.numSteps !== undefined) {
+    const length = (choice.timesteps as { length?: unknown }).length
+    throw new InvalidArgumentError(
+      op,
+      'timesteps',
+      `must not be given together with numSteps (each chooses the steps; pass one), got ${String(length)} timesteps and numSteps ${String(choice.numSteps)}`,
+    )
+  }
   if (choice.timesteps !== undefined) {
     const steps = choice.timesteps as unknown
     if (!Array.isArray(steps) && !(steps instanceof Int32Array)) {

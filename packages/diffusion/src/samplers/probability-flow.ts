@@ -47,7 +47,7 @@ export interface ProbabilityFlowOptions extends SamplerStart, TimestepChoice {
  * @param model - eps_theta(x_t, t)
  * @param options - schedule, key, shape or initialNoise, timesteps or numSteps, method, onStep
  * @returns samples, `[B, ...]`
- * @throws InvalidArgumentError for a bad method, non-increasing timesteps, numSteps > T, a bad key or shape
+ * @throws InvalidArgumentError for timesteps and numSteps both given, a bad method, non-increasing timesteps, numSteps > T, a bad key or shape
  * @example
  * ```ts
  * const x = probabilityFlowSample(model, { schedule, key: key(0), shape: [64, 2], numSteps: 50, method: 'heun' })

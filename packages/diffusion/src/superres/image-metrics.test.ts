@@ -1,6 +1,7 @@
 import { fromArray, normalFloats, key, ShapeError, InvalidArgumentError } from '@gen/core-tensor'
 import { describe, expect, it } from 'vitest'
 import { psnr, ssim } from './image-metrics'
+import { superResolutionPairs } from './super-resolution'
 
 const batch = (values: ArrayLike<number>, shape: number[]) => ({ values, shape })
 
@@ -30,6 +31,63 @@ describe('psnr', () => {
     expect(psnr(a, b).mean).toBeCloseTo(20, 4)
     expect(() => psnr(a, fromArray(new Float32Array(9), { shape: [1, 3, 3] }))).toThrow(ShapeError)
     expect(() => psnr(fromArray(new Float32Array(32), { shape: [1, 2, 4, 4] }), a)).toThrow(ShapeError)
+  })
+})
+
+describe('pixel range', () => {
+  // loadMnist returns a Uint8Array of 0–255; scored as [0, 1] pixels it gave PSNR −28 dB
+  const digits = Uint8Array.from({ length: 2 * 16 }, (_, i) => (i * 37) % 256)
+  const scaled = Float64Array.from(digits, (v) => v / 255)
+
+  it('psnr and ssim refuse 0–255 pixels and NaN, and say to divide by 255', () => {
+    const call = () => psnr(batch(digits, [2, 4, 4]), batch(scaled, [2, 4, 4]))
+    expect(call).toThrow(InvalidArgumentError)
+    expect(call).toThrow(
+      'psnr: a must hold finite pixel values in [-0.5, 1.5], got 37 at index 1 — divide 0–255 images (such as loadMnist’s Uint8Array) by 255',
+    )
+    expect(() => psnr(batch(scaled, [2, 4, 4]), batch(digits, [2, 4, 4]))).toThrow(/^psnr: b must hold/)
+    const nan = Float64Array.from(scaled)
+    nan[5] = Number.NaN
+    expect(() => psnr(batch(scaled, [2, 4, 4]), batch(nan, [2, 4, 4]))).toThrow(
+      'psnr: b must hold finite pixel values in [0, 1], got NaN at index 5',
+    )
+    const shifted = (by: number, scale = 1) =>
+      batch(
+        scaled.map((v) => scale * v + by),
+        [2, 4, 4],
+      )
+    expect(() => psnr(batch(scaled, [2, 4, 4]), shifted(-0.01))).toThrow(
+      /^psnr: b must hold finite pixel values in \[0, 1\], got -0\.01 at index 0$/,
+    )
+    // the estimate a may overshoot [0, 1] as bicubic upsampling does (7%), not by half the range
+    expect(Number.isFinite(psnr(shifted(-0.07, 1.14), batch(scaled, [2, 4, 4])).mean)).toBe(true)
+    expect(() => psnr(shifted(-0.6), batch(scaled, [2, 4, 4]))).toThrow(
+      /^psnr: a must hold finite pixel values in \[-0\.5, 1\.5\], got -0\.6 at index 0$/,
+    )
+    expect(() => ssim(batch(digits, [2, 4, 4]), batch(scaled, [2, 4, 4]), { windowSize: 3 })).toThrow(
+      /^ssim: a must hold finite pixel values in \[-0\.5, 1\.5\], got 37 .*divide 0–255 images/,
+    )
+  })
+
+  it('accepts 0–255 pixels with dataRange 255, and rounding slack of 1e-6 at the ends', () => {
+    const score = psnr(batch(digits, [2, 4, 4]), batch(digits, [2, 4, 4]), { dataRange: 255 })
+    expect(score.mean).toBe(Infinity)
+    const edges = batch(
+      Float64Array.from(scaled, (v, i) => (i % 2 === 0 ? 1 + 5e-7 : -5e-7)),
+      [2, 4, 4],
+    )
+    expect(Number.isFinite(psnr(edges, batch(scaled, [2, 4, 4])).mean)).toBe(true)
+  })
+
+  it('superResolutionPairs refuses 0–255 images and NaN', () => {
+    const call = () => superResolutionPairs(fromArray(Float32Array.from(digits), { shape: [2, 1, 4, 4] }))
+    expect(call).toThrow(InvalidArgumentError)
+    expect(call).toThrow(
+      /^superResolutionPairs: highRes must hold finite pixel values in \[0, 1\], got 37 .*by 255$/,
+    )
+    const nan = Float32Array.from(scaled)
+    nan[0] = Number.NaN
+    expect(() => superResolutionPairs(fromArray(nan, { shape: [2, 1, 4, 4] }))).toThrow(/got NaN at index 0/)
   })
 })
 
@@ -80,7 +138,8 @@ describe('ssim', () => {
       (s) =>
         ssim(
           batch(
-            Float64Array.from(clean, (v, i) => v + s * extra[i]),
+            // clipped to [0, 1], the pixel range ssim accepts
+            Float64Array.from(clean, (v, i) => Math.min(1, Math.max(0, v + s * extra[i]))),
             [1, 28, 28],
           ),
           batch(clean, [1, 28, 28]),

@@ -36,7 +36,35 @@ function readBatch(op: string, name: string, batch: ImageBatch): Batch {
   return { values, count, height, width }
 }
 
-function readPair(op: string, a: ImageBatch, b: ImageBatch): [Batch, Batch] {
+/**
+ * @internal Throws unless every value is finite and in [lo, hi] (a slack of 1e-6 of the range):
+ * 0–255 pixels scored as [0, 1] pixels give meaningless dB (−28 for MNIST), a NaN a NaN score.
+ */
+export function checkPixels(
+  op: string,
+  name: string,
+  values: ArrayLike<number>,
+  bounds: { readonly lo: number; readonly hi: number; readonly range: number } = { lo: 0, hi: 1, range: 1 },
+): void {
+  const { lo, hi, range } = bounds
+  const slack = 1e-6 * range
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (!(v >= lo - slack && v <= hi + slack)) {
+      const hint =
+        range === 1 && v > hi && v <= 255 + slack
+          ? ' — divide 0–255 images (such as loadMnist’s Uint8Array) by 255'
+          : ''
+      throw new InvalidArgumentError(
+        op,
+        name,
+        `must hold finite pixel values in [${lo}, ${hi}], got ${String(v)} at index ${i}${hint}`,
+      )
+    }
+  }
+}
+
+function readPair(op: string, a: ImageBatch, b: ImageBatch, range: number): [Batch, Batch] {
   const x = readBatch(op, 'a', a)
   const y = readBatch(op, 'b', b)
   if (x.count !== y.count || x.height !== y.height || x.width !== y.width) {
@@ -46,6 +74,10 @@ function readPair(op: string, a: ImageBatch, b: ImageBatch): [Batch, Batch] {
       [a.shape, b.shape],
     )
   }
+  // the reference must lie in [0, L]; the estimate may overshoot it (bicubic ringing reaches
+  // about 7% of L past each end, an unclamped sampler more) but not by half of L
+  checkPixels(op, 'a', x.values, { lo: -range / 2, hi: (3 * range) / 2, range })
+  checkPixels(op, 'b', y.values, { lo: 0, hi: range, range })
   return [x, y]
 }
 
@@ -61,9 +93,11 @@ export interface ImageScores {
  *
  * @param a - images `[N, H, W]` or `[N, 1, H, W]`
  * @param b - reference images of the same shape
- * @param options - dataRange L (default 1, for pixels in [0, 1])
+ * @param options - dataRange L (default 1, for pixels in [0, 1]): b must lie in [0, L], a (which
+ *   may overshoot, as bicubic upsampling does) in [−L/2, 3L/2]
  * @returns mean and per-image PSNR in dB
- * @throws ShapeError when the batches differ
+ * @throws ShapeError when the batches differ; InvalidArgumentError for a NaN or a value out of
+ *   those ranges (0–255 pixels with the default L = 1: divide them by 255)
  * @example
  * ```ts
  * psnr(upsampled, highRes).mean // about 19.5 dB for bicubic 14 → 28 on MNIST digits
@@ -75,9 +109,9 @@ export function psnr(
   options: { readonly dataRange?: number } = {},
 ): ImageScores {
   const op = 'psnr'
-  const [x, y] = readPair(op, a, b)
   const range = options.dataRange ?? 1
   checkNumber(op, 'dataRange', range, { lo: 0, openLow: true })
+  const [x, y] = readPair(op, a, b, range)
   const size = x.height * x.width
   const perImage = new Float64Array(x.count)
   for (let n = 0; n < x.count; n++) {
@@ -112,7 +146,9 @@ export interface SsimOptions {
  * @param b - reference images of the same shape
  * @param options - dataRange (1), windowSize (11), gaussianSigma (1.5; 0 = uniform), k1 (0.01), k2 (0.03)
  * @returns mean and per-image SSIM
- * @throws ShapeError when the batches differ; InvalidArgumentError for a window larger than the image or even
+ * @throws ShapeError when the batches differ; InvalidArgumentError for a window larger than the image or even,
+ *   or a NaN, a value of b outside [0, dataRange] or of a outside [−dataRange/2, 3 dataRange/2]
+ *   (0–255 pixels with the default 1: divide them by 255)
  * @example
  * ```ts
  * ssim(upsampled, highRes).mean
@@ -120,9 +156,9 @@ export interface SsimOptions {
  */
 export function ssim(a: ImageBatch, b: ImageBatch, options: SsimOptions = {}): ImageScores {
   const op = 'ssim'
-  const [x, y] = readPair(op, a, b)
   const range = options.dataRange ?? 1
   checkNumber(op, 'dataRange', range, { lo: 0, openLow: true })
+  const [x, y] = readPair(op, a, b, range)
   const size = options.windowSize ?? 11
   if (!Number.isSafeInteger(size) || size < 1 || size % 2 === 0 || size > Math.min(x.height, x.width)) {
     throw new InvalidArgumentError(

@@ -20,7 +20,7 @@ import {
   ShapeError,
   sub,
   add,
-  type Tensor,
+  Tensor,
   tidy,
 } from '@gen/core-tensor'
 import { applyDenoiser, type DenoiserParams } from '../nets/denoiser'
@@ -32,6 +32,7 @@ import { epsFromV, epsFromX0, type NoiseSchedule } from '../schedule/index'
 import { makeTrainingBatch, type Prediction, weightedMse } from '../train/objectives'
 import { type FewStepTrainOptions, type FewStepTrainResult, runTrainLoop } from '../fewstep/train-loop'
 import { averagePoolDownsample, bicubicUpsample } from './bicubic'
+import { checkPixels } from './image-metrics'
 
 /** A super-resolution data set: high-resolution images and their bicubic-upsampled degradations. */
 export interface SuperResolutionPairs {
@@ -49,7 +50,8 @@ export interface SuperResolutionPairs {
  *
  * @param highRes - images `[N, 1, H, W]`, pixels in [0, 1], H and W even
  * @returns highRes, lowRes and upsampled
- * @throws ShapeError for odd sizes or a tensor that is not 4-D
+ * @throws ShapeError for odd sizes or a tensor that is not 4-D; InvalidArgumentError for a NaN
+ *   or a pixel outside [0, 1] (divide 0–255 images by 255)
  * @example
  * ```ts
  * const pairs = superResolutionPairs(digits) // digits [N, 1, 28, 28]
@@ -57,6 +59,10 @@ export interface SuperResolutionPairs {
  * ```
  */
 export function superResolutionPairs(highRes: Tensor): SuperResolutionPairs {
+  if (highRes instanceof Tensor && highRes.backend.readSync !== undefined) {
+    highRes.assertLive('superResolutionPairs')
+    checkPixels('superResolutionPairs', 'highRes', highRes.dataSync())
+  }
   const lowRes = averagePoolDownsample(highRes)
   return { highRes, lowRes, upsampled: bicubicUpsample(lowRes) }
 }
