@@ -7,6 +7,7 @@ import { matmulSuites } from './matmul.ts'
 import { lenetSuites } from './lenet.ts'
 import { mlpSuites } from './mlp.ts'
 import { rbmSuites } from './rbm.ts'
+import { textSuites } from './text.ts'
 import { tsneSuites } from './tsne.ts'
 import { vaeSuites } from './vae.ts'
 
@@ -23,5 +24,6 @@ export function allSuites(): Suite[] {
     ...lenetSuites(),
     ...vaeSuites(),
     ...ganSuites(),
+    ...textSuites(),
   ]
 }
