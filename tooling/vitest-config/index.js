@@ -29,7 +29,9 @@ export function genVitestConfig(overrides = {}) {
       test: {
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         tags,
-        testTimeout: 30_000,
+        // a guard against hangs, not a speed check: CI runs every package's tests at once on 2
+        // cores, and a 5 s test idle took over 30 s there with the machine shared
+        testTimeout: 120_000,
         reporters: process.env.CI ? ['dot', 'json'] : ['default', 'json'],
         outputFile: { json: 'test-results/vitest.json' },
         pool: 'forks',
