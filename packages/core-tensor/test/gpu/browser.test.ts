@@ -104,7 +104,7 @@ async function mnistDigits(): Promise<{ x: number[]; y: number[] }> {
 const available = existsSync(CHROMIUM)
 
 describe.skipIf(!available && !required)('gpu backend in headless Chromium', () => {
-  const state: { session?: Session; data?: MlpData; cpu?: MlpResult } = {}
+  const state: { session?: Session; data?: MlpData; cpu?: MlpResult; cpuCnn?: MlpResult } = {}
   const results = new Map<GpuMode, Promise<ModeResult>>()
 
   beforeAll(async () => {
@@ -114,6 +114,7 @@ describe.skipIf(!available && !required)('gpu backend in headless Chromium', () 
     state.session = await openPage()
     // the same steps on Node's cpu backend: the yardstick for every mode
     state.cpu = await trainMlp(cpu, data)
+    state.cpuCnn = await trainMlp(cpu, data, 'cnn')
   }, 120_000)
 
   afterAll(async () => {
@@ -152,7 +153,7 @@ describe.skipIf(!available && !required)('gpu backend in headless Chromium', () 
             ? `browser gpu:${mode} on ${result.info!.adapter}: float${result.info!.floatPrecision}, strictNumerics ${String(result.strictNumerics)}; cases ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped; ${result.ms.toFixed(0)} ms`
             : `browser gpu:${mode} unavailable: ${result.reason}`,
         )
-      }, 240_000)
+      }, 600_000)
 
       const started = (skip: (note: string) => never) => {
         if (result.reason !== undefined) {
@@ -189,28 +190,39 @@ describe.skipIf(!available && !required)('gpu backend in headless Chromium', () 
         })
       }
 
-      it(`MLP 784-32-10, ${MLP_RUN.steps} Adam steps on MNIST: the cpu run within float32 tolerance, memory flat`, ({
-        skip,
-      }) => {
-        const r = started(skip)
-        if (r.mlp === undefined) throw new Error(`the MLP run failed in the page: ${r.mlpError}`)
-        const got = r.mlp
-        const want = state.cpu!
-        let worst = 0
-        got.weights.forEach((w, k) =>
-          w.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - want.weights[k][i])))),
-        )
-        console.log(
-          `browser gpu:${mode} MLP ${MLP_RUN.steps} steps: loss ${got.first.toFixed(5)} -> ${got.last.toFixed(5)} (cpu ${want.first.toFixed(5)} -> ${want.last.toFixed(5)}), max |Δ weight| ${worst.toExponential(2)}, ${got.ms.toFixed(0)} ms (cpu in Node ${want.ms.toFixed(0)} ms)`,
-        )
-        // it learned (ln 10 = 2.30 at the start)
-        expect(want.last).toBeLessThan(want.first - 0.05)
-        expect(Math.abs(got.first - want.first)).toBeLessThan(1e-5 * want.first)
-        expect(Math.abs(got.last - want.last)).toBeLessThan(1e-3 * want.last)
-        expect(worst).toBeLessThan(1e-4)
-        expect(new Set(got.memory.map(([t, b]) => `${t}/${b}`)).size).toBe(1)
-        expect(r.memory!.after).toEqual(r.memory!.before)
-      })
+      const nets = [
+        { kind: 'mlp', title: 'MLP 784-32-10' },
+        { kind: 'cnn', title: 'CNN conv 1→4 5×5, max-pool, linear 576→10' },
+      ] as const
+      for (const net of nets) {
+        it(`${net.title}, ${MLP_RUN.steps} Adam steps on MNIST: the cpu run within float32 tolerance, memory flat`, ({
+          skip,
+        }) => {
+          const r = started(skip)
+          const run = net.kind === 'mlp' ? r.mlp : r.cnn
+          if (run === undefined) {
+            throw new Error(
+              `the ${net.kind} run failed in the page: ${net.kind === 'mlp' ? r.mlpError : r.cnnError}`,
+            )
+          }
+          const got = run
+          const want = net.kind === 'mlp' ? state.cpu! : state.cpuCnn!
+          let worst = 0
+          got.weights.forEach((w, k) =>
+            w.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - want.weights[k][i])))),
+          )
+          console.log(
+            `browser gpu:${mode} ${net.kind} ${MLP_RUN.steps} steps: loss ${got.first.toFixed(5)} -> ${got.last.toFixed(5)} (cpu ${want.first.toFixed(5)} -> ${want.last.toFixed(5)}), max |Δ weight| ${worst.toExponential(2)}, ${got.ms.toFixed(0)} ms (cpu in Node ${want.ms.toFixed(0)} ms)`,
+          )
+          // it learned (ln 10 = 2.30 at the start)
+          expect(want.last).toBeLessThan(want.first - 0.05)
+          expect(Math.abs(got.first - want.first)).toBeLessThan(1e-5 * want.first)
+          expect(Math.abs(got.last - want.last)).toBeLessThan(1e-3 * want.last)
+          expect(worst).toBeLessThan(1e-4)
+          expect(new Set(got.memory.map(([t, b]) => `${t}/${b}`)).size).toBe(1)
+          expect(r.memory!.after).toEqual(r.memory!.before)
+        })
+      }
     })
   }
 })

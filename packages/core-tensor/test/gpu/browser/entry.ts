@@ -27,8 +27,10 @@ export interface ModeResult {
   readonly strictNumerics?: boolean
   readonly cases: CaseResult[]
   readonly mlp?: MlpResult
+  readonly cnn?: MlpResult
   /** Why the MLP run failed, if it did. */
   readonly mlpError?: string
+  readonly cnnError?: string
   /** Live tensors, bytes and buffers on the backend before the MLP run and after it. */
   readonly memory?: { before: number[]; after: number[] }
   readonly ms: number
@@ -85,6 +87,13 @@ async function runMode(mode: GpuMode, data: MlpData): Promise<ModeResult> {
   } catch (error) {
     mlpError = message(error)
   }
+  let cnn: MlpResult | undefined
+  let cnnError: string | undefined
+  try {
+    cnn = await trainMlp(backend, data, 'cnn')
+  } catch (error) {
+    cnnError = message(error)
+  }
   const after = stats()
   const result = {
     mode,
@@ -93,6 +102,8 @@ async function runMode(mode: GpuMode, data: MlpData): Promise<ModeResult> {
     cases,
     mlp,
     mlpError,
+    cnn,
+    cnnError,
     memory: { before, after },
     ms: performance.now() - start,
   }

@@ -1,15 +1,18 @@
 /**
- * A short MLP training run (784-32-10, ReLU, softmax cross-entropy, Adam lr 1e-3) shared by
- * the browser page and the Node test, so that the page's gpu modes and Node's cpu backend run
- * the very same steps on the same MNIST digits. The loss is read back twice; nothing else
- * leaves the device.
+ * Short training runs shared by the browser page and the Node test, so that the page's gpu
+ * modes and Node's cpu backend run the very same steps on the same MNIST digits: an MLP
+ * (784-32-10, ReLU) and a small CNN (conv 1→4 5×5, ReLU, 2×2 max-pool, linear 576→10), softmax
+ * cross-entropy, Adam lr 1e-3. The loss is read back twice; nothing else leaves the device.
  */
 import { valueAndGrad } from '../../../src/autodiff/grad'
 import type { BackendV1 } from '../../../src/backend/spec'
 import { dispose, memoryStats, tidy } from '../../../src/memory'
+import { conv2dInit, conv2dLayer } from '../../../src/nn/conv-layers'
 import { linear, linearInit } from '../../../src/nn/layers'
 import { crossEntropyWithLogits } from '../../../src/nn/losses'
 import { fromArray } from '../../../src/ops/creation'
+import { maxPool2d } from '../../../src/ops/pool'
+import { reshape } from '../../../src/ops/views'
 import { relu } from '../../../src/ops/unary'
 import { adam } from '../../../src/optim/adam'
 import { applyUpdates } from '../../../src/optim/optimizer'
@@ -17,7 +20,7 @@ import { key, split } from '../../../src/random/key'
 import type { Tensor } from '../../../src/tensor'
 
 /** Digits per batch, batches, steps. */
-export const MLP_RUN = { batch: 32, batches: 3, steps: 20 } as const
+export const MLP_RUN = { batch: 32, batches: 3, steps: 50 } as const
 
 /** The digits: `batch·batches` images of 784 pixels in [0, 1] and their labels. */
 export interface MlpData {
@@ -38,14 +41,23 @@ export interface MlpResult {
 // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- a type alias is a TensorTree
 type Params = { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor }
 
-/** `MLP_RUN.steps` Adam steps on `backend`, cycling over the batches, from key(0)'s weights. */
-export async function trainMlp(backend: BackendV1, data: MlpData): Promise<MlpResult> {
+/** Which network: the MLP or the small CNN. */
+export type NetKind = 'mlp' | 'cnn'
+
+/**
+ * `MLP_RUN.steps` Adam steps of the `kind` network on `backend`, cycling over the batches,
+ * from key(0)'s weights.
+ */
+export async function trainMlp(backend: BackendV1, data: MlpData, kind: NetKind = 'mlp'): Promise<MlpResult> {
   const start = performance.now()
   const { batch, batches, steps } = MLP_RUN
   const [k1, k2] = split(key(0))
   // the same initial values on every backend: drawn on the default (cpu) backend, copied
-  const l1 = linearInit(k1, 784, 32)
-  const l2 = linearInit(k2, 32, 10)
+  const l1 =
+    kind === 'mlp'
+      ? linearInit(k1, 784, 32)
+      : conv2dInit(k1, { inChannels: 1, outChannels: 4, kernelSize: 5 })
+  const l2 = linearInit(k2, kind === 'mlp' ? 32 : 4 * 12 * 12, 10)
   const on = (t: Tensor) => fromArray(t.dataSync(), { shape: t.shape, backend })
   let params: Params = { w1: on(l1.weight), b1: on(l1.bias!), w2: on(l2.weight), b2: on(l2.bias!) }
   dispose([l1, l2])
@@ -54,14 +66,18 @@ export async function trainMlp(backend: BackendV1, data: MlpData): Promise<MlpRe
   for (let b = 0; b < batches; b++) {
     const x = Float32Array.from({ length: batch * 784 }, (_, i) => data.x[b * batch * 784 + i])
     const y = Int32Array.from({ length: batch }, (_, i) => data.y[b * batch + i])
-    xs.push(fromArray(x, { shape: [batch, 784], backend }))
+    xs.push(fromArray(x, { shape: kind === 'mlp' ? [batch, 784] : [batch, 1, 28, 28], backend }))
     ys.push(fromArray(y, { shape: [batch], dtype: 'int32', backend }))
   }
+  const features = (p: Params, x: Tensor): Tensor =>
+    kind === 'mlp'
+      ? relu(linear({ weight: p.w1, bias: p.b1 }, x))
+      : reshape(maxPool2d(relu(conv2dLayer({ weight: p.w1, bias: p.b1 }, x)), { kernelSize: 2 }), [
+          x.shape[0],
+          4 * 12 * 12,
+        ])
   const loss = (p: Params, x: Tensor, y: Tensor) =>
-    crossEntropyWithLogits(
-      linear({ weight: p.w2, bias: p.b2 }, relu(linear({ weight: p.w1, bias: p.b1 }, x))),
-      y,
-    )
+    crossEntropyWithLogits(linear({ weight: p.w2, bias: p.b2 }, features(p, x)), y)
   const optimizer = adam({ learningRate: 1e-3 })
   let state = optimizer.init(params)
   const memory: [number, number][] = []
