@@ -85,7 +85,7 @@ function checkCount(op: string, name: string, value: number, min: number): void 
  * each followed by a measurement of e and |m| on the device (read back without stalling the
  * next sweep). Error bars: see {@link GpuMetropolisResult.energy}.
  *
- * @param model - a periodic {@link squareLattice} with even sides and one coupling J
+ * @param model - a periodic `squareLattice` with even sides and one coupling J
  * @param options - temperature, key, replicas, thermalisation, sweeps, start, backend
  * @returns e and |m| with error bars, the series, the backend name and the time
  * @throws InvalidArgumentError for a bad model, temperature, key or count (as a rejection)

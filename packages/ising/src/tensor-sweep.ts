@@ -4,7 +4,7 @@
  * backend of `@gen/core-tensor/gpu` included, with the spins staying on the device.
  *
  * Spins: a float32 tensor `[R, Ly, Lx]` of ±1, R independent replicas of one square lattice,
- * row y, column x (site `y·Lx + x` of {@link squareLattice}).
+ * row y, column x (site `y·Lx + x` of `squareLattice`).
  */
 import {
   InvalidArgumentError,
@@ -42,7 +42,7 @@ export interface TensorSweepOptions {
 
 /**
  * A periodic square lattice given by its sides alone, for lattices larger than
- * {@link squareLattice} builds (its bond lists stop at 2^24 sites): `Lx × Ly` sites, one
+ * `squareLattice` builds (its bond lists stop at 2^24 sites): `Lx × Ly` sites, one
  * coupling J (default 1) on every bond, field h (default 0).
  */
 export interface SquareTorus {
@@ -225,7 +225,7 @@ function scalars(backend: BackendV1, torus: Torus): { J: Tensor; h: Tensor } {
  * two-part concat each), three adds for Σ_j s_j, J·Σ + h (skipped for J = 1, h = 0), s·(...),
  * the comparison, −s and where; the threshold array is uploaded once per half-sweep.
  *
- * @param lattice - a periodic {@link squareLattice} with even sides and one coupling J (any sign), any
+ * @param lattice - a periodic `squareLattice` with even sides and one coupling J (any sign), any
  *   field h, or a {@link SquareTorus} `{ Lx, Ly, J?, h? }` (any size the backend holds)
  * @param spins - float32 ±1 `[R, Ly, Lx]` (not changed; dispose it yourself)
  * @param options - β, the key, the number of sweeps and the index of the first one
@@ -301,7 +301,7 @@ export function tensorCheckerboardSweep(
 /**
  * Energy and magnetisation of each replica, computed on the backend:
  * `E = −J Σ_{x,y} s_{x,y} (s_{x+1,y} + s_{x,y+1}) − h Σ s`, `M = Σ s` (each bond once, as
- * {@link energy}).
+ * `energy`).
  *
  * @param lattice - the lattice of {@link tensorCheckerboardSweep}
  * @param spins - float32 ±1 `[R, Ly, Lx]`

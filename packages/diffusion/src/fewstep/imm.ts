@@ -523,7 +523,7 @@ export function immBatch(
 
 /**
  * Trains an IMM flow map on data (Zhou et al. 2025, Algorithm 1): each step draws groups
- * sharing (τ, r, σ) ({@link immBatch}) and minimises mean_g w(τ_g) MMD²_g between
+ * sharing (τ, r, σ) (`immBatch`) and minimises mean_g w(τ_g) MMD²_g between
  * f_θ(x_τ, τ → σ) and the stop-gradient f_θ⁻(x_r, r → σ) ({@link laplaceMmd}), with Adam,
  * optional clipping and an EMA. No pre-trained flow is needed.
  *
