@@ -5,27 +5,9 @@
  * over any batch builder and loss, since neither objective fits trainDenoiser's
  * (data → batch) shape.
  */
-import {
-  dispose,
-  fold,
-  InvalidArgumentError,
-  type Key,
-  mul,
-  type Tensor,
-  type TensorTree,
-  tidy,
-  valueAndGrad,
-} from '@gen/core-tensor'
-import {
-  adam,
-  type AdamOptions,
-  type AdamState,
-  applyUpdates,
-  emaInit,
-  emaUpdate,
-  globalNorm,
-  mapTree,
-} from '@gen/core-tensor/optim'
+import { dispose, fold, type Key, type Tensor, type TensorTree, tidy, valueAndGrad } from '@gen/core-tensor'
+import { adam, type AdamOptions, type AdamState, emaInit, emaUpdate } from '@gen/core-tensor/optim'
+import { checkFiniteStep, clippedOptimizerStep } from '../train/optimizer-step'
 import { checkInteger, checkNumber } from '../nets/check'
 import type { TrainProgress } from '../train/train-denoiser'
 
@@ -122,12 +104,13 @@ export function runTrainLoop<TParams, TBatch>(spec: LoopSpec<TParams, TBatch>): 
     const stepKey = fold(spec.key, step)
     const result = tidy(() => {
       const batch = spec.makeBatch(params, stepKey)
-      const { value, grads } = lossAndGrad(asTree(params), batch)
-      const norm = globalNorm(grads).item()
-      const scale = clip !== undefined && norm > clip ? clip / norm : 1
-      const clipped = scale === 1 ? grads : mapTree(op, ([g]) => mul(g, scale), grads)
-      const { updates, state } = optimizer.update(clipped, optState, asTree(params))
-      return { loss: value.item(), norm, params: applyUpdates(asTree(params), updates), optimizer: state }
+      return clippedOptimizerStep(op, lossAndGrad, {
+        params: asTree(params),
+        batch,
+        optimizer,
+        state: optState,
+        clip,
+      })
     })
     params = replace(params, result.params as unknown as TParams)
     optState = replace(optState, result.optimizer)
@@ -136,13 +119,7 @@ export function runTrainLoop<TParams, TBatch>(spec: LoopSpec<TParams, TBatch>): 
       ema = replace(ema, next as unknown as TParams)
     }
     step += 1
-    if (!Number.isFinite(result.loss) || !Number.isFinite(result.norm)) {
-      throw new InvalidArgumentError(
-        op,
-        'options',
-        `must give a finite training run, got loss ${result.loss} and gradient norm ${result.norm} at step ${step}; lower the learning rate or clip the gradient`,
-      )
-    }
+    checkFiniteStep(op, result, step)
     acc.loss += result.loss
     acc.norm += result.norm
     acc.count += 1

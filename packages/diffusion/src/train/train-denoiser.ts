@@ -10,7 +10,6 @@ import {
   indexSelect,
   InvalidArgumentError,
   type Key,
-  mul,
   randint,
   ShapeError,
   type Tensor,
@@ -18,16 +17,8 @@ import {
   tidy,
   valueAndGrad,
 } from '@gen/core-tensor'
-import {
-  adam,
-  type AdamOptions,
-  type AdamState,
-  applyUpdates,
-  emaInit,
-  emaUpdate,
-  globalNorm,
-  mapTree,
-} from '@gen/core-tensor/optim'
+import { adam, type AdamOptions, type AdamState, emaInit, emaUpdate } from '@gen/core-tensor/optim'
+import { checkFiniteStep, clippedOptimizerStep } from './optimizer-step'
 import { checkInteger, checkNumber, checkObject, checkTensor } from '../nets/check'
 import {
   applyDenoiser,
@@ -271,12 +262,13 @@ export async function trainDenoiser(options: TrainDenoiserOptions): Promise<Trai
         key: fold(stepKey, 1),
         ...(labels === undefined ? {} : { labels: indexSelect(labels, 0, index), numClasses, labelDropout }),
       })
-      const { value, grads } = lossAndGrad(asTree(params), batch)
-      const norm = globalNorm(grads).item()
-      const scale = clip !== undefined && norm > clip ? clip / norm : 1
-      const clipped = scale === 1 ? grads : mapTree('trainDenoiser', ([g]) => mul(g, scale), grads)
-      const { updates, state } = optimizer.update(clipped, optState, asTree(params))
-      return { loss: value.item(), norm, params: applyUpdates(asTree(params), updates), optimizer: state }
+      return clippedOptimizerStep(op, lossAndGrad, {
+        params: asTree(params),
+        batch,
+        optimizer,
+        state: optState,
+        clip,
+      })
     })
     params = replace(params, result.params as unknown as DenoiserParams)
     optState = replace(optState, result.optimizer)
@@ -285,13 +277,7 @@ export async function trainDenoiser(options: TrainDenoiserOptions): Promise<Trai
       ema = replace(ema, next as unknown as DenoiserParams)
     }
     step += 1
-    if (!Number.isFinite(result.loss) || !Number.isFinite(result.norm)) {
-      throw new InvalidArgumentError(
-        op,
-        'options',
-        `must give a finite training run, got loss ${result.loss} and gradient norm ${result.norm} at step ${step}; lower the learning rate or clip the gradient`,
-      )
-    }
+    checkFiniteStep(op, result, step)
     acc.loss += result.loss
     acc.norm += result.norm
     acc.count += 1
